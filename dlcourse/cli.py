@@ -1,0 +1,146 @@
+"""The `dlcourse` command: parses arguments, calls the API, prints. Nothing else.
+
+    dlcourse datasets
+    dlcourse train RECIPE [--dataset NAME] [--epochs N] [--batch-size N] [--learning-rate X]
+                          [--optimizer NAME] [--schedule NAME] [--warmup N] [--clipnorm X]
+                          [--seed N] [--run-dir DIR] [--export-dir DIR]
+    dlcourse predict MODEL_DIR FILE...
+    dlcourse practical N [--fast] [--out DIR]
+
+Errors a user can fix print one line to stderr and exit with status 2.
+"""
+
+import argparse
+import json
+import os
+import sys
+
+from dlcourse.errors import DLCourseError
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # TensorFlow's start-up chatter hides our output.
+
+
+def main(argv=None):
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        _quiet_tensorflow_import()
+        return args.run(args) or 0
+    except DLCourseError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted: re-run the same command to resume training.", file=sys.stderr)
+        return 130
+
+
+def _quiet_tensorflow_import():
+    """Import TensorFlow and start its CPU device with stderr silenced.
+
+    TensorFlow's C++ start-up logs (oneDNN notes, CUDA probes) ignore TF_CPP_MIN_LOG_LEVEL;
+    they would bury a one-line error. Python-level errors still surface: stderr is back
+    before anything is raised or printed.
+    """
+    saved, devnull = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        import tensorflow as tf
+
+        tf.config.list_physical_devices()
+        tf.constant(0.0).numpy()
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def _parser():
+    parser = argparse.ArgumentParser(prog="dlcourse", description="The dlcourse deep-learning course.")
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    p = sub.add_parser("datasets", help="list the datasets, whether each is available here, and its source")
+    p.set_defaults(run=_datasets)
+
+    p = sub.add_parser("train", help="train a recipe, evaluate it on test, optionally export it",
+                       description="Train RECIPE with model.fit; re-running after a kill resumes.")
+    p.add_argument("recipe", metavar="RECIPE", help="recipe name (see `dlcourse train --list`)", nargs="?")
+    p.add_argument("--list", action="store_true", help="list the recipes and exit")
+    _add_run_options(p)
+    p.add_argument("--export-dir", metavar="DIR", help="export the trained model here as a SavedModel")
+    p.set_defaults(run=_train)
+
+    p = sub.add_parser("predict", help="classify image files (PNG, JPEG, .npy) with an exported model")
+    p.add_argument("model_dir", metavar="MODEL_DIR")
+    p.add_argument("files", metavar="FILE", nargs="+")
+    p.set_defaults(run=_predict)
+
+    p = sub.add_parser("practical", help="run practical N headless and save its figures as PNG")
+    p.add_argument("number", metavar="N", type=int, help="practical number (1-6)")
+    p.add_argument("--fast", action="store_true", help="small data and few steps")
+    p.add_argument("--out", metavar="DIR", help="where figures go (default figures/<practical>)")
+    p.set_defaults(run=_practical)
+    return parser
+
+
+def _add_run_options(p):
+    """The options shared by every command that trains a recipe."""
+    p.add_argument("--dataset", metavar="NAME", help="dataset (default: the recipe's)")
+    p.add_argument("--epochs", type=int, metavar="N")
+    p.add_argument("--batch-size", type=int, metavar="N")
+    p.add_argument("--learning-rate", type=float, metavar="X")
+    p.add_argument("--optimizer", metavar="NAME", help="sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, lookahead, ranger")
+    p.add_argument("--schedule", metavar="NAME", help="constant, step, inverse, exponential, linear, cosine")
+    p.add_argument("--warmup", type=int, metavar="STEPS", help="linear learning-rate warm-up over STEPS steps")
+    p.add_argument("--clipnorm", type=float, metavar="X", help="clip the global gradient norm to X")
+    p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument("--run-dir", metavar="DIR", help="metrics, curves, logs, backup (default runs/RECIPE_DATASET)")
+
+
+def _run_settings(args):
+    return dict(dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size,
+                learning_rate=args.learning_rate, optimizer=args.optimizer, schedule=args.schedule,
+                warmup_steps=args.warmup, clipnorm=args.clipnorm, seed=args.seed, run_dir=args.run_dir)
+
+
+def _datasets(args):
+    from dlcourse import data
+
+    for row in data.list_datasets():
+        where = row["source"] if row["available"] else f"not available: {row['install_hint']}"
+        print(f"{row['name']:<14} {'yes' if row['available'] else 'no ':<4} {where}")
+
+
+def _train(args):
+    from dlcourse import training
+
+    if args.list or not args.recipe:
+        for name, recipe in sorted(training.RECIPES.items()):
+            print(f"{name:<10} {recipe.description}")
+        return 0 if args.list else 2
+    config = training.make_config(args.recipe, export_dir=args.export_dir, **_run_settings(args))
+    result = training.train(config, verbose=1)
+    print(json.dumps(result.metrics, indent=2, sort_keys=True))
+    if result.export_dir:
+        print(f"exported: {result.export_dir}", file=sys.stderr)
+
+
+def _predict(args):
+    from dlcourse import export
+
+    predictor = export.load(args.model_dir)
+    for row in predictor.predict_files(args.files):
+        print(json.dumps(row))
+
+
+def _practical(args):
+    from dlcourse import practicals
+
+    out = practicals.run(args.number, fast=args.fast, out=args.out)
+    print(f"figures written to {out}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,6 @@
+"""Model builders (Keras functional API) and models with their own `train_step`."""
+
+from dlcourse.models.cnn import build_cnn
+from dlcourse.models.mlp import build_mlp, mlp_parameter_count
+
+__all__ = ["build_cnn", "build_mlp", "mlp_parameter_count"]

@@ -1,0 +1,51 @@
+"""Find and run the course's practicals (jupytext percent-format scripts in `practicals/`).
+
+A practical reads two environment variables at its top, so the same file runs as a
+notebook, as a script and from `dlcourse practical N`:
+
+    DLCOURSE_FAST=1   small data and few steps (CI and a quick look)
+    DLCOURSE_OUT=DIR  where figures (PNG) and the results table go
+"""
+
+import os
+import runpy
+import sys
+from pathlib import Path
+
+from dlcourse.errors import DLCourseError
+
+PRACTICALS_DIR = Path(__file__).resolve().parent.parent / "practicals"
+
+
+def find(number):
+    """The path of practical `number` (1 to 6), e.g. `practicals/p1_gradient_descent_newton.py`."""
+    matches = sorted(PRACTICALS_DIR.glob(f"p{int(number)}_*.py"))
+    if not matches:
+        available = ", ".join(p.name for p in sorted(PRACTICALS_DIR.glob("p*_*.py"))) or "none"
+        raise DLCourseError(
+            f"No practical {number} in {PRACTICALS_DIR}. Available: {available}; "
+            "run from a source checkout (`pip install -e .`)."
+        )
+    return matches[0]
+
+
+def run(number, fast=False, out=None):
+    """Run practical `number` headless in this process; return the folder of its figures."""
+    path = find(number)
+    out = Path(out or Path("figures") / path.stem).resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    saved = {k: os.environ.get(k) for k in ("DLCOURSE_FAST", "DLCOURSE_OUT")}
+    os.environ["DLCOURSE_FAST"] = "1" if fast else "0"
+    os.environ["DLCOURSE_OUT"] = str(out)
+    argv = sys.argv
+    try:
+        sys.argv = [str(path)]
+        runpy.run_path(str(path), run_name="__main__")
+    finally:
+        sys.argv = argv
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    return out

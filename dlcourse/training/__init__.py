@@ -1,0 +1,13 @@
+"""The one road for training: recipes, a frozen run config, and the runner.
+
+    from dlcourse import training
+    config = training.make_config("mlp", "fashion_mnist", epochs=12, seed=0)
+    result = training.train(config)          # model.fit, resumable, metrics, plots
+"""
+
+from dlcourse.training.config import RunConfig, make_config
+from dlcourse.training.recipes import RECIPES, Recipe, get_recipe, register
+from dlcourse.training.runner import RunResult, build_model, train, versions
+
+__all__ = ["RunConfig", "make_config", "Recipe", "RECIPES", "get_recipe", "register",
+           "RunResult", "build_model", "train", "versions"]
