@@ -152,9 +152,15 @@ def _from_tfds(name):
         if not network_available():
             return None
         builder.download_and_prepare()
-    train = tfds.as_numpy(builder.as_dataset(split="train", batch_size=-1, as_supervised=True))
-    test = tfds.as_numpy(builder.as_dataset(split="test", batch_size=-1, as_supervised=True))
-    return Arrays(train[0], train[1], test[0], test[1], f"TensorFlow Datasets ({builder.data_dir})")
+    (x_train, y_train), (x_test, y_test) = (_tfds_arrays(builder, split) for split in ("train", "test"))
+    return Arrays(x_train, y_train, x_test, y_test, f"TensorFlow Datasets ({builder.data_dir})")
+
+
+def _tfds_arrays(builder, split):
+    import tensorflow_datasets as tfds
+
+    batches = list(tfds.as_numpy(builder.as_dataset(split=split, as_supervised=True).batch(8192)))
+    return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
 
 
 def _tfds_prepared(builder):
