@@ -1,0 +1,72 @@
+"""Root-mean-square normalisation (Zhang & Sennrich 2019). Twin: `keras.layers.RMSNormalization`."""
+
+import keras
+from keras import ops
+
+from dlcourse.errors import DLCourseError
+
+
+@keras.saving.register_keras_serializable(package="dlcourse")
+class RMSNorm(keras.layers.Layer):
+    """RMS normalisation: layer norm without the mean. Twin of `keras.layers.RMSNormalization`.
+
+    For each example, over the axes in `axis`:
+
+        rms = sqrt(mean(x**2) + epsilon)
+        y = x / rms * gamma
+
+    No centring and no `beta`: re-scaling invariance alone gives most of layer
+    norm's benefit at lower cost (the paper's claim), which is why LLaMA-style
+    transformers use it. Note `keras.layers.LayerNormalization(rms_scaling=True)`
+    is *not* this: it divides by the standard deviation (it subtracts the mean
+    inside the variance). float16/bfloat16 inputs are upcast to float32.
+
+    Args:
+        axis: int or list of ints, the axes to normalise over (default: last).
+        epsilon: added to the mean square before the square root.
+        **kwargs: base `Layer` arguments.
+
+    Returns:
+        A tensor with the input's shape.
+
+    Reference: B. Zhang, R. Sennrich, "Root Mean Square Layer Normalization",
+    NeurIPS 2019, Eq. 4.
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-6, **kwargs):
+        super().__init__(**kwargs)
+        if epsilon < 0:
+            raise DLCourseError(f"`epsilon` must be non-negative. Received: epsilon={epsilon}")
+        self.axis = [int(a) for a in axis] if isinstance(axis, (list, tuple)) else int(axis)
+        self.epsilon = float(epsilon)
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if not -ndim <= a < ndim or input_shape[a] is None:
+                raise DLCourseError(
+                    "`axis` must index known dimensions of the input. "
+                    f"Received: axis={self.axis}, input_shape={tuple(input_shape)}"
+                )
+        self._axes = sorted(a % ndim for a in axes)
+        self._broadcast_shape = [input_shape[i] if i in self._axes else 1 for i in range(ndim)]
+        param_shape = tuple(input_shape[a] for a in self._axes)
+        self.gamma = self.add_weight(name="gamma", shape=param_shape, initializer="ones", autocast=False)
+
+    def call(self, inputs):
+        # Upcast: squares overflow in float16.
+        x = ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
+        mean_square = ops.mean(ops.square(x), axis=self._axes, keepdims=True)
+        outputs = x * ops.rsqrt(mean_square + self.epsilon)
+        outputs = outputs * ops.reshape(ops.cast(self.gamma, x.dtype), self._broadcast_shape)
+        return ops.cast(outputs, self.compute_dtype)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"axis": self.axis, "epsilon": self.epsilon})
+        return config
