@@ -2,5 +2,6 @@
 
 from dlcourse.models.cnn import build_cnn
 from dlcourse.models.mlp import build_mlp, mlp_parameter_count
+from dlcourse.models.sam import SAMModel
 
-__all__ = ["build_cnn", "build_mlp", "mlp_parameter_count"]
+__all__ = ["build_cnn", "build_mlp", "mlp_parameter_count", "SAMModel"]
