@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import sys
+from pathlib import Path
 
 from dlcourse.errors import DLCourseError
 
@@ -77,6 +78,21 @@ def _parser():
     p.add_argument("files", metavar="FILE", nargs="+")
     p.set_defaults(run=_predict)
 
+    p = sub.add_parser("samples", help="write test images of a dataset as PNG files (to try `predict` on)")
+    p.add_argument("dataset", metavar="DATASET")
+    p.add_argument("--count", type=int, default=5, metavar="N")
+    p.add_argument("--out", metavar="DIR", default="runs/samples")
+    p.set_defaults(run=_samples)
+
+    p = sub.add_parser("lr-find", help="learning-rate range test for a recipe; prints the suggestion, saves a plot",
+                       description="Grow the learning rate exponentially over a few hundred steps and record the loss.")
+    p.add_argument("recipe", metavar="RECIPE")
+    _add_run_options(p)
+    p.add_argument("--min-lr", type=float, default=1e-6, metavar="X")
+    p.add_argument("--max-lr", type=float, default=1.0, metavar="X")
+    p.add_argument("--steps", type=int, default=200, metavar="N")
+    p.set_defaults(run=_lr_find)
+
     p = sub.add_parser("practical", help="run practical N headless and save its figures as PNG")
     p.add_argument("number", metavar="N", type=int, help="practical number (1-6)")
     p.add_argument("--fast", action="store_true", help="small data and few steps")
@@ -133,6 +149,33 @@ def _predict(args):
     predictor = export.load(args.model_dir)
     for row in predictor.predict_files(args.files):
         print(json.dumps(row))
+
+
+def _samples(args):
+    from dlcourse.data.samples import write_samples
+
+    for path in write_samples(args.dataset, args.out, count=args.count):
+        print(path)
+
+
+def _lr_find(args):
+    from dlcourse import callbacks, data, training
+
+    config = training.make_config(args.recipe, **_run_settings(args))
+    info = data.info(config.dataset, config.validation_size)
+    train = data.load(config.dataset, "train", batch_size=config.batch_size, seed=config.seed,
+                      validation_size=config.validation_size)
+    model = training.build_model(config, info, train.cardinality().numpy())
+    # The range test sets the rate every step: constant rate, one step per execution.
+    model.compile(optimizer=type(model.optimizer).from_config(
+                      {**model.optimizer.get_config(), "learning_rate": args.min_lr}),
+                  loss=model.loss, metrics=["accuracy"])
+    result = callbacks.find_learning_rate(model, train, min_lr=args.min_lr, max_lr=args.max_lr,
+                                          steps=args.steps)
+    plot = callbacks.plot_lr_finder(result, Path(config.run_dir) / "lr_finder.png")
+    print(json.dumps({"recipe": config.recipe, "dataset": config.dataset, "optimizer": config.optimizer,
+                      "suggested_learning_rate": float(result.suggestion), "method": result.method,
+                      "steps": len(result.learning_rates), "plot": str(plot)}, indent=2))
 
 
 def _practical(args):

@@ -80,7 +80,7 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
     ]
     start = time.perf_counter()
     model.fit(splits["train"], validation_data=splits["validation"], epochs=config.epochs,
-              callbacks=run_callbacks, verbose=verbose)
+              callbacks=run_callbacks, verbose=verbose, shuffle=False)  # The pipeline shuffles.
     seconds = time.perf_counter() - start
     if nan_guard.nan_at is not None:
         at = nan_guard.nan_at
