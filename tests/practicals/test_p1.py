@@ -1,0 +1,42 @@
+"""Practical 1 runs end to end in fast mode, writes its figures and its key numbers."""
+
+import json
+from pathlib import Path
+
+import jupytext
+
+from dlcourse import practicals
+
+FIGURES = [
+    "functions.png",
+    "step_size_bound.png",
+    "zigzag.png",
+    "convergence_orders.png",
+    "saddle.png",
+    "himmelblau_basins.png",
+    "classifiers.png",
+    "sgd.png",
+    "random_products.png",
+]
+
+
+def test_p1_opens_as_a_notebook_with_markdown_and_a_solution():
+    notebook = jupytext.read(Path(practicals.find(1)))
+    kinds = [cell.cell_type for cell in notebook.cells]
+    assert kinds.count("markdown") >= 8 and kinds.count("code") >= 8
+    assert any("solution" in cell.metadata.get("tags", []) for cell in notebook.cells)
+
+
+def test_p1_runs_in_fast_mode_and_writes_figures_and_results(tmp_path):
+    out = practicals.run(1, fast=True, out=tmp_path)
+    for name in FIGURES:
+        assert (out / name).stat().st_size > 1000, name
+    results = json.loads((out / "results.json").read_text())
+    assert 1.8 <= results["newton_order"] <= 2.2
+    assert abs(results["gd_order"] - 1.0) < 0.05
+    assert abs(results["gd_rate"] - 99 / 101) < 1e-9
+    assert results["newton_iterations"] < 40 < 1000 < results["gd_iterations"]
+    assert results["saddle_escaped"] == {"newton": False, "gd": True, "modified-newton": True}
+    assert results["accuracy"]["separable"]["perceptron"] == 1.0
+    assert results["accuracy"]["xor"]["logistic"] < 0.75 < results["accuracy"]["xor"]["logistic + RBF"]
+    assert results["log10_product_norm"]["0.5"] < -20 < 20 < results["log10_product_norm"]["2.0"]
