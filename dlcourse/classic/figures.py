@@ -16,9 +16,15 @@ def evaluate_grid(fun, xlim, ylim, num=120):
     xs, ys = np.linspace(*xlim, num), np.linspace(*ylim, num)
     grid_x, grid_y = np.meshgrid(xs, ys)
     points = tf.constant(np.c_[grid_x.ravel(), grid_y.ravel()], tf.float64)
-    # One fresh graph per call (vectorized_map run eagerly retraces and warns).
+    # One fresh graph per call (vectorized_map run eagerly retraces and warns). Each
+    # function traces once by design, so TensorFlow's "frequent retracing" warning is noise.
     batched = tf.function(lambda p: tf.vectorized_map(lambda q: tf.cast(fun(q), tf.float64), p))
-    values = batched(points)
+    logger, level = tf.get_logger(), tf.get_logger().level
+    logger.setLevel("ERROR")
+    try:
+        values = batched(points)
+    finally:
+        logger.setLevel(level)
     return grid_x, grid_y, np.reshape(values.numpy(), grid_x.shape)
 
 
