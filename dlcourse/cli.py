@@ -93,6 +93,14 @@ def _parser():
     p.add_argument("--steps", type=int, default=200, metavar="N")
     p.set_defaults(run=_lr_find)
 
+    p = sub.add_parser("doctor", help="babysit a recipe: initial loss, gradient check, overfit a batch, ...",
+                       description="Run the babysitting checks on RECIPE; one line per check, passed or failed.")
+    p.add_argument("recipe", metavar="RECIPE")
+    _add_run_options(p)
+    p.add_argument("--simulate-bug", choices=("shuffled-labels", "huge-lr"),
+                   help="break the run on purpose to see which checks catch it")
+    p.set_defaults(run=_doctor)
+
     p = sub.add_parser("practical", help="run practical N headless and save its figures as PNG")
     p.add_argument("number", metavar="N", type=int, help="practical number (1-6)")
     p.add_argument("--fast", action="store_true", help="small data and few steps")
@@ -176,6 +184,15 @@ def _lr_find(args):
     print(json.dumps({"recipe": config.recipe, "dataset": config.dataset, "optimizer": config.optimizer,
                       "suggested_learning_rate": float(result.suggestion), "method": result.method,
                       "steps": len(result.learning_rates), "plot": str(plot)}, indent=2))
+
+
+def _doctor(args):
+    from dlcourse import training
+
+    config = training.make_config(args.recipe, **_run_settings(args))
+    report = training.diagnose(config, simulate_bug=args.simulate_bug, seed=args.seed)
+    print(report.to_text())
+    return 0 if report.passed else 1
 
 
 def _practical(args):

@@ -43,3 +43,27 @@ def test_train_prints_metrics_json(tmp_path):
     metrics = json.loads(proc.stdout[proc.stdout.index("\n{") + 1:])
     assert metrics["epochs_run"] == 2 and metrics["dataset"] == "digits"
     assert "Epoch 1/2" in proc.stdout, "the progress bar is shown"
+
+
+def test_doctor_reports_one_line_per_check_and_fails_on_a_bug():
+    healthy = run_cli("doctor", "mlp", "--dataset", "digits")
+    broken = run_cli("doctor", "mlp", "--dataset", "digits", "--simulate-bug", "huge-lr")
+    assert healthy.returncode == 0, healthy.stdout + healthy.stderr
+    assert broken.returncode == 1
+    assert "8/8 checks passed" in healthy.stdout
+    assert "✗ loss_decreases" in broken.stdout
+
+
+def test_lr_find_suggests_a_rate_inside_the_range(tmp_path):
+    proc = run_cli("lr-find", "mlp", "--dataset", "digits", "--steps", "60", "--run-dir", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert 1e-6 < result["suggested_learning_rate"] < 1.0 and result["steps"] > 10
+    assert (tmp_path / "lr_finder.png").is_file()
+
+
+def test_samples_writes_labelled_pngs(tmp_path):
+    proc = run_cli("samples", "digits", "--count", "3", "--out", tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    files = sorted(tmp_path.glob("*.png"))
+    assert len(files) == 3 and all(f.stem.split("_")[1].isdigit() for f in files)

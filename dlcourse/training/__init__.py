@@ -8,6 +8,8 @@
 from dlcourse.training.config import RunConfig, make_config
 from dlcourse.training.recipes import RECIPES, Recipe, get_recipe, register
 from dlcourse.training.runner import RunResult, build_model, train, versions
+from dlcourse.training import recipes_regularization  # noqa: F401  # Registers mlp_l2, mlp_dropout, ...
+from dlcourse.training.doctor import SIMULATED_BUGS, DoctorReport, diagnose
 
 __all__ = ["RunConfig", "make_config", "Recipe", "RECIPES", "get_recipe", "register",
-           "RunResult", "build_model", "train", "versions"]
+           "RunResult", "build_model", "train", "versions", "diagnose", "DoctorReport", "SIMULATED_BUGS"]
