@@ -12,14 +12,14 @@ one change at a time. Importing this module registers them.
 
 from dlcourse.models import build_mlp
 from dlcourse.models.regularized_mlp import build_regularized_mlp
-from dlcourse.training.recipes import Recipe, register
+from dlcourse.training.recipes import Recipe, get_recipe, register
 
 L2_STRENGTH = 1e-4
 DROPOUT_RATE = 0.2
 
-_LECTURE = dict(epochs=12, batch_size=64, optimizer="sgd", learning_rate=0.01, jit_compile=True)
-# 12 epochs of SGD 0.01 are only ~250 steps on 1,293 training digits: as for `mlp`.
-_DIGITS = dict(epochs=40, batch_size=32, learning_rate=0.1)
+# The lecture's settings and the digits settings are those of `mlp`: one place to change them.
+_LECTURE = get_recipe("mlp").settings
+_DIGITS = get_recipe("mlp").per_dataset["digits"]
 
 MLP_L2 = register(Recipe(
     name="mlp_l2",
