@@ -93,6 +93,23 @@ def _parser():
     p.add_argument("--steps", type=int, default=200, metavar="N")
     p.set_defaults(run=_lr_find)
 
+    p = sub.add_parser("compare", help="train a recipe once per optimiser (and schedule); table and curves",
+                       description="The same model, data and seed trained with each optimiser and schedule.")
+    p.add_argument("recipe", metavar="RECIPE")
+    p.add_argument("--optimizers", default="sgd,momentum,adam", metavar="A,B,...",
+                   help="comma-separated optimiser names (default: sgd,momentum,adam)")
+    p.add_argument("--schedules", default="constant", metavar="X,Y,...", help="comma-separated schedule names")
+    p.add_argument("--dataset", metavar="NAME")
+    p.add_argument("--epochs", type=int, metavar="N")
+    p.add_argument("--batch-size", type=int, metavar="N")
+    p.add_argument("--learning-rate", type=float, metavar="X", help="one rate for all (default: one per optimiser)")
+    p.add_argument("--warmup", type=int, metavar="STEPS")
+    p.add_argument("--clipnorm", type=float, metavar="X")
+    p.add_argument("--target", type=float, metavar="ACC", help="validation accuracy to count epochs to")
+    p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument("--out", default="runs/compare", metavar="DIR")
+    p.set_defaults(run=_compare)
+
     p = sub.add_parser("doctor", help="babysit a recipe: initial loss, gradient check, overfit a batch, ...",
                        description="Run the babysitting checks on RECIPE; one line per check, passed or failed.")
     p.add_argument("recipe", metavar="RECIPE")
@@ -184,6 +201,18 @@ def _lr_find(args):
     print(json.dumps({"recipe": config.recipe, "dataset": config.dataset, "optimizer": config.optimizer,
                       "suggested_learning_rate": float(result.suggestion), "method": result.method,
                       "steps": len(result.learning_rates), "plot": str(plot)}, indent=2))
+
+
+def _compare(args):
+    from dlcourse import training
+
+    result = training.compare(
+        args.recipe, dataset=args.dataset, optimizers=args.optimizers, schedules=args.schedules,
+        epochs=args.epochs, target=args.target, seed=args.seed, out_dir=args.out,
+        learning_rates=args.learning_rate, batch_size=args.batch_size, warmup_steps=args.warmup,
+        clipnorm=args.clipnorm)
+    print(result.to_text())
+    print(f"curves: {result.figure_path}   table: {result.json_path}")
 
 
 def _doctor(args):

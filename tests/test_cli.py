@@ -29,6 +29,8 @@ def test_train_lists_recipes():
     (["train", "mlp", "--dataset", "imagenet"], "Unknown dataset 'imagenet'"),
     (["train", "mlp", "--dataset", "digits", "--epochs", "0"], "`epochs` must be at least 1"),
     (["practical", "9"], "No practical 9"),
+    (["compare", "mlp", "--optimizers", "sgd,foo"], "Unknown optimizers ['foo']"),
+    (["train", "mlp", "--dataset", "digits", "--optimizer", "adamax"], "adamax"),
 ])
 def test_errors_are_one_line_with_status_2(args, message):
     proc = run_cli(*args)

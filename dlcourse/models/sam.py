@@ -96,6 +96,12 @@ class SAMModel(keras.Model):
         self.optimizer.apply(sam_gradients, variables)
         return self._update_metrics(x, y, y_pred, sample_weight, loss, perturbed_loss)
 
+    def test_step(self, data):
+        # Evaluation takes no ascent step: leave out the (never updated) perturbed loss
+        # instead of logging `val_perturbed_loss: 0.0`.
+        logs = super().test_step(data)
+        return {name: value for name, value in logs.items() if name != "perturbed_loss"}
+
     def _update_metrics(self, x, y, y_pred, sample_weight, loss, perturbed_loss):
         # Plain `fit` logs the per-replica loss times the replica count, weighted by batch.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync

@@ -22,8 +22,20 @@ from dlcourse.optimizers.radam import RAdam
 from dlcourse.optimizers.ranger import Ranger
 from dlcourse.optimizers.rmsprop import RMSprop
 from dlcourse.optimizers.sgd import SGD
+from dlcourse.optimizers.trajectories import (
+    TRAJECTORY_OPTIMIZERS,
+    TRAJECTORY_PROBLEMS,
+    optimizer_trajectories,
+    plot_problem,
+    plot_trajectories,
+)
 
 __all__ = [
+    "optimizer_trajectories",
+    "plot_trajectories",
+    "plot_problem",
+    "TRAJECTORY_PROBLEMS",
+    "TRAJECTORY_OPTIMIZERS",
     "SGD",
     "MomentumWarmup",
     "Adagrad",

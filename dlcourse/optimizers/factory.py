@@ -1,5 +1,6 @@
 """`get`: build an optimiser from its name, for the CLI (`--optimizer`) and recipes."""
 
+from dlcourse.errors import DLCourseError
 from dlcourse.optimizers.adagrad import Adagrad
 from dlcourse.optimizers.adam import Adam
 from dlcourse.optimizers.adamw import AdamW
@@ -41,11 +42,11 @@ def get(name, learning_rate, **kwargs):
         A `keras.optimizers.Optimizer`.
 
     Raises:
-        ValueError: unknown name (the message lists the valid ones).
+        DLCourseError (a ValueError): unknown name (the message lists the valid ones).
     """
     key = str(name).strip().lower()
     if key not in OPTIMIZER_NAMES:
-        raise ValueError(
+        raise DLCourseError(
             f"Unknown optimizer {name!r}: use one of {', '.join(OPTIMIZER_NAMES)}."
         )
     if isinstance(learning_rate, int) and not isinstance(learning_rate, bool):

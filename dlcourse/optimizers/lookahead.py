@@ -8,12 +8,6 @@ _INNER_ONLY = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_
                "loss_scale_factor", "gradient_accumulation_steps")
 
 
-def _current_value_of(variable):
-    """An initializer that copies `variable`'s value at creation time."""
-    def initializer(shape, dtype=None):
-        return ops.cast(ops.convert_to_tensor(variable), dtype or variable.dtype)
-    return initializer
-
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class Lookahead(keras.optimizers.Optimizer):
@@ -87,11 +81,11 @@ class Lookahead(keras.optimizers.Optimizer):
             return
         self.inner_optimizer.build(var_list)
         super().build(var_list)
-        # phi_0 = w_0. An initializer, not an `assign`: without a strategy `fit` builds
-        # the optimiser while tracing, and only initializers run eagerly there.
+        # Zeros here; phi_0 = w_0 is copied at the first step (see `apply`). `fit` may build
+        # the optimiser while tracing, and an initializer that reads another variable can
+        # then neither run eagerly nor be lifted out of an XLA-compiled function.
         self._slow_weights = [
-            self.add_variable_from_reference(fast, "slow", initializer=_current_value_of(fast))
-            for fast in var_list
+            self.add_variable_from_reference(fast, "slow", initializer="zeros") for fast in var_list
         ]
 
     @property
@@ -101,9 +95,16 @@ class Lookahead(keras.optimizers.Optimizer):
     def apply(self, grads, trainable_variables=None):
         if not self.built:
             self.build(list(trainable_variables))
+        ops.cond(ops.equal(self._iterations, 0), self._start, lambda: None)
         self.inner_optimizer.apply(grads, trainable_variables)
         self._iterations.assign_add(1)
         ops.cond(ops.equal(self._iterations % self.sync_period, 0), self._sync, lambda: None)
+
+    def _start(self):
+        # phi_0 = w_0, the weights before the first fast step.
+        for slow, fast in zip(self._slow_weights, self._trainable_variables):
+            slow.assign(fast)
+        return None
 
     def _sync(self):
         alpha = self.slow_step_size

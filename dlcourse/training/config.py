@@ -75,5 +75,11 @@ def _check(c):
         raise DLCourseError(f"`learning_rate` must be positive. Received: learning_rate={c.learning_rate}")
     if c.clipnorm is not None and not c.clipnorm > 0:
         raise DLCourseError(f"`clipnorm` must be positive. Received: clipnorm={c.clipnorm}")
+    from dlcourse.optimizers import OPTIMIZER_NAMES
+    from dlcourse.schedules import SCHEDULE_NAMES
+
+    for name, valid in (("optimizer", OPTIMIZER_NAMES), ("schedule", SCHEDULE_NAMES)):
+        if getattr(c, name) not in valid:
+            raise DLCourseError(f"Unknown {name} {getattr(c, name)!r}. Use one of: {', '.join(valid)}.")
     if c.warmup_steps < 0:
         raise DLCourseError(f"`warmup_steps` must be 0 or more. Received: warmup_steps={c.warmup_steps}")

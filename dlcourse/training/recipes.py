@@ -9,7 +9,7 @@ import dataclasses
 from typing import Callable
 
 from dlcourse.errors import DLCourseError
-from dlcourse.models import build_cnn, build_mlp
+from dlcourse.models import SAMModel, build_cnn, build_mlp
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,4 +71,12 @@ register(Recipe(
     # XLA was 1.2x-2x slower for conv models on CPU (KERAS3-NOTES): off.
     settings=dict(epochs=5, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),
     per_dataset={"digits": dict(epochs=15, batch_size=32)},
+))
+
+register(Recipe(
+    name="mlp_sam",
+    build=lambda input_shape, num_classes: SAMModel(build_mlp(input_shape, num_classes), rho=0.05),
+    description="the course MLP trained with sharpness-aware minimisation (SAM, rho 0.05) around Adam 1e-3",
+    settings=dict(epochs=12, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),
+    per_dataset={"digits": dict(epochs=30, batch_size=32)},
 ))

@@ -92,7 +92,9 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
 
     history = history_log.history()
     epochs_now = config.epochs - backup.restored_epoch
-    test_loss, test_accuracy = model.evaluate(splits["test"], verbose=0)
+    # A dict, not a tuple: models with their own train_step (SAM) log extra metrics.
+    test = model.evaluate(splits["test"], verbose=0, return_dict=True)
+    test_loss, test_accuracy = test["loss"], test.get("accuracy", test.get("categorical_accuracy"))
     metrics = {
         "recipe": config.recipe,
         "dataset": config.dataset,

@@ -56,3 +56,23 @@ def test_bad_arguments_raise():
         Lookahead(Adam(), slow_step_size=1.5)
     with pytest.raises(ValueError, match="keras.optimizers.Optimizer"):
         Lookahead("adam")
+
+
+@pytest.mark.parametrize("name", ["lookahead", "ranger"])
+def test_fit_under_xla_equals_fit_without(name):
+    """Built while `fit` traces (and under XLA), the slow weights still start at w_0."""
+    from dlcourse import optimizers
+
+    rng = np.random.default_rng(0)
+    x, y = rng.random((64, 4), dtype=np.float32), rng.random((64, 1), dtype=np.float32)
+    weights = {}
+    for jit in (False, True):
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(1)])
+        model.compile(optimizer=optimizers.get(name, learning_rate=0.05), loss="mse",
+                      jit_compile=jit, steps_per_execution=4)
+        model.fit(x, y, batch_size=8, epochs=2, verbose=0, shuffle=False)
+        weights[jit] = model.get_weights()[0]
+    np.testing.assert_allclose(weights[True], weights[False], rtol=1e-5, atol=1e-6)
+    # Sixteen steps with sync_period 6: the slow weights moved away from zero.
+    assert np.abs(model.optimizer._slow_weights[0].numpy()).max() > 0.01

@@ -65,3 +65,16 @@ def test_nan_loss_stops_and_saves_nothing_non_finite(tmp_path):
         model = build_mlp((8, 8, 1))
         model.load_weights(weights, skip_mismatch=True)
         assert all(np.isfinite(w).all() for w in model.get_weights())
+
+
+def test_sam_recipe_trains_evaluates_and_exports(tmp_path):
+    from dlcourse import export
+
+    config = training.make_config("mlp_sam", "digits", epochs=2, run_dir=str(tmp_path / "run"),
+                                  export_dir=str(tmp_path / "model"))
+    result = training.train(config, verbose=0)
+    assert np.isfinite(result.metrics["test_loss"]) and result.metrics["test_accuracy"] > 0.3
+    assert "perturbed_loss" in result.history and "val_perturbed_loss" not in result.history
+    images = (np.arange(2 * 64).reshape(2, 8, 8, 1) % 256).astype("uint8")
+    expected = result.model.predict(images.astype("float32") / 255.0, verbose=0)
+    np.testing.assert_allclose(export.load(tmp_path / "model").predict(images), expected, atol=1e-6)

@@ -1,0 +1,200 @@
+# %% [markdown]
+# # Practical 3: optimisation for deep learning
+#
+# **Goal.** See what the optimiser, the learning-rate schedule, gradient clipping and
+# sharpness-aware minimisation change when the model, the data and the seed stay fixed:
+#
+# 1. the classic picture: every optimiser's path on three 2-D test functions;
+# 2. SGD, momentum, Adam, ... compared on Fashion-MNIST (one table, one figure);
+# 3. schedules and warm-up, drawn and trained;
+# 4. a deep plain network that explodes without gradient clipping and trains with it;
+# 5. the learning-rate range test ("LR finder");
+# 6. SAM vs Adam.
+#
+# Every training run goes through `dlcourse.training` (same seed, same pipeline).
+
+# %% [markdown]
+# ## Setup
+
+# %%
+import os
+import time
+from pathlib import Path
+
+import keras
+import numpy as np
+
+from dlcourse import callbacks, data, optimizers, schedules, training
+from dlcourse._io import write_json_atomic
+from dlcourse.errors import DLCourseError
+from dlcourse.models import build_mlp
+from dlcourse.models.sam import SAMModel
+from dlcourse.optimizers.trajectories import TRAJECTORY_PROBLEMS, optimizer_trajectories, plot_problem
+from dlcourse.training.compare import compare
+
+FAST = os.environ.get("DLCOURSE_FAST", "0") == "1"
+OUT = Path(os.environ.get("DLCOURSE_OUT", "figures/p3_optimization"))
+OUT.mkdir(parents=True, exist_ok=True)
+
+DATASET = "digits" if FAST else "fashion_mnist"
+EPOCHS = 2 if FAST else 10
+SEED = 0
+OPTIMIZERS = ("sgd", "momentum", "adam") if FAST else (
+    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "ranger")
+SPEED = dict(jit_compile=False)  # XLA compiling costs more than these short runs gain.
+results = {}
+
+# %% [markdown]
+# ## 1. Trajectories on 2-D test functions
+#
+# Each optimiser steps one 2-element `keras.Variable` with the exact gradient of a test
+# function: Rosenbrock's curved valley, the saddle x^2 - y^2 (started 0.001 off its
+# ridge), and a quadratic whose curvatures are 1 and 100.
+
+# %%
+for name in TRAJECTORY_PROBLEMS:
+    paths, png = plot_problem(name, OUT / f"trajectories_{name}.png",
+                              optimizers=("sgd", "momentum", "adam", "ranger") if FAST else OPTIMIZERS)
+    print(f"{name:>10}: " + ", ".join(f"{k} ends at {np.round(v[-1], 2)}" for k, v in paths.items()))
+
+# %% [markdown]
+# ## 2. Data and the comparison
+#
+# The course MLP (784-64-32-10) trained once per optimiser, each with a sensible default
+# learning rate (`dlcourse.training.compare.DEFAULT_LEARNING_RATES`).
+
+# %%
+info = data.info(DATASET)
+print(info.description, info.num_examples)
+target = 0.6 if FAST else 0.85
+comparison = compare("mlp", DATASET, optimizers=OPTIMIZERS, epochs=EPOCHS, target=target, seed=SEED,
+                     out_dir=OUT / "runs" / "optimizers", **SPEED)
+print(comparison.to_text())
+best = max(comparison.rows, key=lambda r: r["val_accuracy"] or 0.0)
+results["best optimizer"] = f"{best['optimizer']} (val acc {best['val_accuracy']:.3f})"
+
+# %% [markdown]
+# ## 3. Schedules and warm-up
+#
+# A schedule maps the optimizer step to a learning rate. Warm-up ramps it up from 0 so
+# that the first, badly-informed steps are small.
+
+# %%
+steps_per_epoch = int(np.ceil(info.num_examples["train"] / 64))
+total = steps_per_epoch * EPOCHS
+warmup = max(1, total // 10)
+drawn = {name: schedules.get(name, 0.1, total) for name in ("constant", "step", "exponential", "cosine")}
+drawn["cosine + warm-up"] = schedules.get("cosine", 0.1, total, warmup_steps=warmup)
+schedules.plot_schedule(drawn, total, OUT / "schedules.png", title=f"learning rate over {total} steps")
+
+by_schedule = compare("mlp", DATASET, optimizers=("momentum",), schedules=("constant", "cosine"),
+                      epochs=EPOCHS, seed=SEED, out_dir=OUT / "runs" / "schedules",
+                      warmup_steps=warmup, batch_size=64, **SPEED)
+print(by_schedule.to_text())
+
+# %% [markdown]
+# ## 4. Gradient clipping on a network that explodes
+#
+# Twelve ReLU layers initialised with twice He's variance: each layer multiplies the
+# signal by about sqrt(2), so the first gradients are enormous and one SGD step throws
+# the weights to infinity. Clipping the global gradient norm to 1 bounds every step.
+
+# %%
+def build_deep_plain(input_shape, num_classes, depth=12, units=128):
+    inputs = keras.Input(input_shape)
+    x = keras.layers.Flatten()(inputs)
+    for i in range(depth):
+        init = keras.initializers.VarianceScaling(4.0, "fan_in", "untruncated_normal", seed=i)
+        x = keras.layers.Dense(units, activation="relu", kernel_initializer=init)(x)
+    return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax")(x))
+
+
+training.register(training.Recipe("deep_plain", build_deep_plain, "12 ReLU layers, 2x He variance"))
+for clipnorm in (None, 1.0):
+    config = training.make_config("deep_plain", DATASET, epochs=EPOCHS, optimizer="sgd", learning_rate=0.01,
+                                  clipnorm=clipnorm, seed=SEED, run_dir=str(OUT / "runs" / f"clip_{clipnorm}"),
+                                  **SPEED)
+    try:
+        run = training.train(config, verbose=0)
+        outcome = f"losses {np.round(run.history['loss'], 2).tolist()}, test acc {run.metrics['test_accuracy']:.3f}"
+    except DLCourseError as error:
+        outcome = f"diverged: {str(error).split(';')[0]}"
+    print(f"clipnorm={clipnorm}: {outcome}")
+    results[f"deep plain net, clipnorm={clipnorm}"] = outcome
+
+# %% [markdown]
+# ## 5. The learning-rate range test
+#
+# Sweep the rate from 1e-5 to 10 over a few hundred batches and watch the loss; the
+# suggestion is where it falls fastest. The model is restored afterwards.
+
+# %%
+config = training.make_config("mlp", DATASET, optimizer="sgd", learning_rate=0.01, steps_per_execution=1,
+                              seed=SEED, **SPEED)
+keras.utils.set_random_seed(SEED)
+model = training.build_model(config, info, steps_per_epoch)
+finder = callbacks.find_learning_rate(model, data.load(DATASET, "train", batch_size=64, seed=SEED),
+                                      min_lr=1e-5, max_lr=10.0, steps=80 if FAST else 300)
+callbacks.plot_lr_finder(finder, OUT / "lr_finder.png")
+print(f"suggested SGD learning rate: {finder.suggestion:.3g} ({finder.method})")
+results["LR finder suggestion (SGD)"] = round(finder.suggestion, 4)
+
+# %% [markdown]
+# ## 6. SAM vs Adam
+#
+# SAM takes the gradient at the worst point within a radius `rho` of the weights, then
+# lets Adam step from the weights themselves: two forward/backward passes per step.
+
+# %%
+train_ds = data.load(DATASET, "train", batch_size=64, seed=SEED)
+val_ds, test_ds = data.load(DATASET, "validation"), data.load(DATASET, "test")
+for label, wrap in (("adam", lambda m: m), ("sam + adam", lambda m: SAMModel(m, rho=0.05))):
+    keras.utils.set_random_seed(SEED)
+    model = wrap(build_mlp(info.input_shape, info.num_classes))
+    model.compile(optimizer=optimizers.get("adam", 1e-3), loss="sparse_categorical_crossentropy",
+                  metrics=["accuracy"])
+    start = time.perf_counter()
+    history = model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS, verbose=0).history
+    seconds = time.perf_counter() - start
+    test = model.evaluate(test_ds, verbose=0, return_dict=True)
+    print(f"{label:>10}: val acc {history['val_accuracy'][-1]:.3f}, test acc {test['accuracy']:.3f}, "
+          f"{seconds:.1f} s")
+    results[f"{label} test accuracy"] = round(test["accuracy"], 4)
+
+# %% [markdown]
+# ## Your turn
+#
+# 1. Write warm-up + cosine decay in numpy, `lr(t) = min(1, t / K) * lr0 * cos(pi * min(t, T) / (2 T))`,
+#    and check it against `schedules.get("cosine", lr0, T, warmup_steps=K)`.
+# 2. On the `valley` problem (curvatures 1 and 100), predict the largest stable learning
+#    rate of plain SGD, then check it with `optimizer_trajectories`.
+# 3. Clip a list of gradients to global norm 1 by hand and compare with `callbacks.clip_by_norm`.
+
+# %% tags=["solution"]
+lr0, T, K = 0.1, 200, 20
+t = np.arange(T)
+by_hand = np.minimum(1.0, t / K) * lr0 * np.cos(np.pi * np.minimum(t, T) / (2 * T))
+ours = schedules.schedule_values(schedules.get("cosine", lr0, T, warmup_steps=K), T)
+print("warm-up + cosine, max difference:", np.max(np.abs(by_hand - ours)))
+
+# Gradient descent on curvature L is stable while |1 - lr * L| < 1, i.e. lr < 2 / L = 0.02.
+valley = TRAJECTORY_PROBLEMS["valley"]
+for lr in (0.019, 0.021):
+    end = optimizer_trajectories(valley.function, valley.x0, ("sgd",), steps=200, learning_rates=lr)["sgd"][-1]
+    print(f"SGD lr={lr}: ends at {np.round(end, 3)} ({'stable' if np.all(np.abs(end) < 5) else 'diverged'})")
+
+grads = [np.array([3.0, 4.0]), np.array([[12.0]])]  # global norm 13
+norm = np.sqrt(sum(np.sum(g**2) for g in grads))
+clipped = [g * 1.0 / max(norm, 1.0) for g in grads]
+theirs = callbacks.clip_by_norm(grads, 1.0)
+print("clipping, max difference:", max(np.max(np.abs(a - keras.ops.convert_to_numpy(b))) for a, b in zip(clipped, theirs)))
+
+# %% [markdown]
+# ## Results
+
+# %%
+for row in comparison.rows:
+    results[f"{row['optimizer']} val accuracy"] = row["val_accuracy"]
+width = max(len(k) for k in results)
+print("\n".join(f"{k:<{width}}  {v}" for k, v in results.items()))
+write_json_atomic(OUT / "results.json", {"dataset": DATASET, "epochs": EPOCHS, "fast": FAST, **results})
