@@ -154,7 +154,7 @@ for label, wrap in (("adam", lambda m: m), ("sam + adam", lambda m: SAMModel(m, 
     model.compile(optimizer=optimizers.get("adam", 1e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     start = time.perf_counter()
-    history = model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS, verbose=0).history
+    history = model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS, verbose=0, shuffle=False).history
     seconds = time.perf_counter() - start
     test = model.evaluate(test_ds, verbose=0, return_dict=True)
     print(f"{label:>10}: val acc {history['val_accuracy'][-1]:.3f}, test acc {test['accuracy']:.3f}, "
