@@ -1,9 +1,51 @@
-"""Mean and variance over some axes, on one device or across replicas (private).
+"""Normalisation helpers shared by our normalisation layers (private).
 
-Shared by `BatchNormalization` and `LayerNormalization`.
+Mean and variance over some axes, on one device or across replicas; the affine
+normalisation `gamma * (x - mean) / sqrt(variance + epsilon) + beta`; and the checking
+of `axis` against an input shape.
 """
 
 from keras import ops
+
+from dlcourse.errors import DLCourseError
+
+
+def normalized_axes(axis, input_shape):
+    """Check `axis` (an int or a list) against `input_shape`.
+
+    Returns:
+        `(axes, param_shape, broadcast_shape)`: the sorted non-negative axes, the shape of
+        gamma/beta, and `(1, ..., d_a, ..., 1)` to broadcast them over the other axes.
+    """
+    ndim = len(input_shape)
+    for a in axis if isinstance(axis, list) else [axis]:
+        if not -ndim <= a < ndim or input_shape[a] is None:
+            raise DLCourseError(
+                "`axis` must index known dimensions of the input. "
+                f"Received: axis={axis}, input_shape={tuple(input_shape)}"
+            )
+    axes = sorted(a % ndim for a in (axis if isinstance(axis, list) else [axis]))
+    param_shape = tuple(input_shape[a] for a in axes)
+    broadcast_shape = [input_shape[i] if i in axes else 1 for i in range(ndim)]
+    return axes, param_shape, broadcast_shape
+
+
+def affine_normalize(x, mean, variance, epsilon, gamma, beta, broadcast_shape):
+    """gamma * (x - mean) / sqrt(variance + epsilon) + beta, as one multiply-add.
+
+        inv = gamma / sqrt(variance + epsilon)
+        y = x * inv + (beta - mean * inv)
+
+    `gamma` and `beta` may be None (no scale, no centre); they are reshaped to
+    `broadcast_shape` and cast to `x`'s dtype.
+    """
+    inv = ops.rsqrt(variance + epsilon)
+    if gamma is not None:
+        inv = inv * ops.reshape(ops.cast(gamma, x.dtype), broadcast_shape)
+    offset = -mean * inv
+    if beta is not None:
+        offset = offset + ops.reshape(ops.cast(beta, x.dtype), broadcast_shape)
+    return x * inv + offset
 
 
 def moments(x, axes, keepdims=True):

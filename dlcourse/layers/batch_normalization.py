@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
-from dlcourse.layers._moments import cross_replica_moments, moments
+from dlcourse.layers._moments import affine_normalize, cross_replica_moments, moments
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -106,13 +106,8 @@ class BatchNormalization(keras.layers.Layer):
         else:
             mean = ops.reshape(ops.cast(self.moving_mean, x.dtype), self._broadcast_shape)
             variance = ops.reshape(ops.cast(self.moving_variance, x.dtype), self._broadcast_shape)
-        inv = ops.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * ops.reshape(ops.cast(self.gamma, x.dtype), self._broadcast_shape)
-        offset = -mean * inv
-        if self.beta is not None:
-            offset = offset + ops.reshape(ops.cast(self.beta, x.dtype), self._broadcast_shape)
-        outputs = x * inv + offset
+        outputs = affine_normalize(x, mean, variance, self.epsilon, self.gamma, self.beta,
+                                   self._broadcast_shape)
         return ops.cast(outputs, self.compute_dtype)
 
     def _batch_moments(self, x):

@@ -4,7 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
-from dlcourse.layers._moments import moments
+from dlcourse.layers._moments import affine_normalize, moments, normalized_axes
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -46,18 +46,7 @@ class LayerNormalization(keras.layers.Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
-        ndim = len(input_shape)
-        axes = self.axis if isinstance(self.axis, list) else [self.axis]
-        for a in axes:
-            if not -ndim <= a < ndim or input_shape[a] is None:
-                raise DLCourseError(
-                    "`axis` must index known dimensions of the input. "
-                    f"Received: axis={self.axis}, input_shape={tuple(input_shape)}"
-                )
-        self._axes = sorted(a % ndim for a in axes)
-        param_shape = tuple(input_shape[a] for a in self._axes)
-        # (1, ..., d_a, ..., 1): gamma/beta broadcast over the non-normalised axes.
-        self._broadcast_shape = [input_shape[i] if i in self._axes else 1 for i in range(ndim)]
+        self._axes, param_shape, self._broadcast_shape = normalized_axes(self.axis, input_shape)
         self.gamma = self.beta = None
         if self.scale:
             self.gamma = self.add_weight(name="gamma", shape=param_shape, initializer="ones", autocast=False)
@@ -68,13 +57,8 @@ class LayerNormalization(keras.layers.Layer):
         # Upcast: statistics overflow in float16.
         x = ops.cast(inputs, keras.backend.result_type(inputs.dtype, "float32"))
         mean, variance = moments(x, self._axes, keepdims=True)
-        inv = ops.rsqrt(variance + self.epsilon)
-        if self.gamma is not None:
-            inv = inv * ops.reshape(ops.cast(self.gamma, x.dtype), self._broadcast_shape)
-        offset = -mean * inv
-        if self.beta is not None:
-            offset = offset + ops.reshape(ops.cast(self.beta, x.dtype), self._broadcast_shape)
-        outputs = x * inv + offset
+        outputs = affine_normalize(x, mean, variance, self.epsilon, self.gamma, self.beta,
+                                   self._broadcast_shape)
         return ops.cast(outputs, self.compute_dtype)
 
     def compute_output_shape(self, input_shape):

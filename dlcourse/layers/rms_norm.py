@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._moments import normalized_axes
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -42,17 +43,7 @@ class RMSNorm(keras.layers.Layer):
         self.supports_masking = True
 
     def build(self, input_shape):
-        ndim = len(input_shape)
-        axes = self.axis if isinstance(self.axis, list) else [self.axis]
-        for a in axes:
-            if not -ndim <= a < ndim or input_shape[a] is None:
-                raise DLCourseError(
-                    "`axis` must index known dimensions of the input. "
-                    f"Received: axis={self.axis}, input_shape={tuple(input_shape)}"
-                )
-        self._axes = sorted(a % ndim for a in axes)
-        self._broadcast_shape = [input_shape[i] if i in self._axes else 1 for i in range(ndim)]
-        param_shape = tuple(input_shape[a] for a in self._axes)
+        self._axes, param_shape, self._broadcast_shape = normalized_axes(self.axis, input_shape)
         self.gamma = self.add_weight(name="gamma", shape=param_shape, initializer="ones", autocast=False)
 
     def call(self, inputs):
