@@ -28,3 +28,20 @@ def max_weight_difference(model_a, model_b):
     """The largest absolute difference between corresponding weights of two models."""
     return max(float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
                for a, b in zip(model_a.get_weights(), model_b.get_weights()))
+
+
+def forward_and_gradients(layer, x, training):
+    """A layer's output and d(sum(y * c))/d[x, trainable weights...] for a fixed `c`.
+
+    The same fixed, non-constant `c` for ours and the Keras twin makes the gradient
+    comparison check every output position, not just their sum.
+    """
+    import tensorflow as tf
+
+    x = tf.convert_to_tensor(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = layer(x, training=training)
+        c = tf.cast(tf.reshape(tf.range(tf.size(y)) % 7 - 3, tf.shape(y)), y.dtype)
+        loss = tf.reduce_sum(y * c)
+    return y, tape.gradient(loss, [x] + layer.trainable_weights)
