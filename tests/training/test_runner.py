@@ -17,7 +17,7 @@ def test_config_applies_recipe_then_dataset_then_overrides():
     assert (c.epochs, c.batch_size, c.learning_rate, c.optimizer) == (3, 32, 0.1, "sgd")
     f = training.make_config("mlp")
     assert (f.dataset, f.epochs, f.batch_size, f.learning_rate) == ("fashion_mnist", 12, 64, 0.01)
-    assert f.run_dir == "runs/mlp_fashion_mnist" and f.steps_per_execution == 64 and not f.jit_compile
+    assert f.run_dir == "runs/mlp_fashion_mnist" and f.steps_per_execution == 128 and not f.jit_compile
 
 
 @pytest.mark.parametrize("bad, message", [
