@@ -137,13 +137,16 @@ def _add_run_options(p):
     p.add_argument("--warmup", type=int, metavar="STEPS", help="linear learning-rate warm-up over STEPS steps")
     p.add_argument("--clipnorm", type=float, metavar="X", help="clip the global gradient norm to X")
     p.add_argument("--seed", type=int, default=0, metavar="N")
+    p.add_argument("--deterministic", action="store_true", default=None,
+                   help="also make TensorFlow's ops deterministic (slower; same results run to run)")
     p.add_argument("--run-dir", metavar="DIR", help="metrics, curves, logs, backup (default runs/RECIPE_DATASET)")
 
 
 def _run_settings(args):
     return dict(dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size,
                 learning_rate=args.learning_rate, optimizer=args.optimizer, schedule=args.schedule,
-                warmup_steps=args.warmup, clipnorm=args.clipnorm, seed=args.seed, run_dir=args.run_dir)
+                warmup_steps=args.warmup, clipnorm=args.clipnorm, seed=args.seed,
+                deterministic=args.deterministic, run_dir=args.run_dir)
 
 
 def _datasets(args):

@@ -125,3 +125,38 @@ def test_augment_applies_to_train_only():
     test = data.load("digits", "test", batch_size=16, augment=mark)
     assert float(tf.reduce_max(next(iter(train))[0])) == 0.0
     assert float(tf.reduce_max(next(iter(test))[0])) > 0.0
+
+
+def test_keras_cache_mnist_npz_and_cifar_batches(no_local_data):
+    import pickle
+
+    cache = no_local_data / "keras" / "datasets"
+    cache.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    np.savez(cache / "mnist.npz", x_train=rng.integers(0, 256, (20, 28, 28), dtype=np.uint8),
+             y_train=rng.integers(0, 10, 20), x_test=rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
+             y_test=rng.integers(0, 10, 5))
+    cifar = cache / "cifar-10-batches-py"
+    cifar.mkdir()
+    pixels = {}
+    for name in [f"data_batch_{i}" for i in range(1, 6)] + ["test_batch"]:
+        # CIFAR stores each image as 3,072 bytes: the red plane, then green, then blue.
+        pixels[name] = rng.integers(0, 256, (2, 3072), dtype=np.uint8)
+        with open(cifar / name, "wb") as f:
+            pickle.dump({b"data": pixels[name], b"labels": [1, 2]}, f)
+    mnist = data.info("mnist", validation_size=4)
+    assert mnist.source.endswith("mnist.npz") and mnist.num_examples == {"train": 16, "validation": 4, "test": 5}
+    x_train, y_train, x_test, _ = data.load_arrays("cifar10")
+    assert x_train.shape == (10, 32, 32, 3) and x_test.shape == (2, 32, 32, 3) and list(y_train[:2]) == [1, 2]
+    # Channels last: pixel (0, 1) of the first image, green channel, is byte 1024 + 1.
+    assert x_train[0, 0, 1, 1] == pixels["data_batch_1"][0, 1024 + 1]
+
+
+def test_local_files_of_the_wrong_shape_are_refused(no_local_data, monkeypatch):
+    root = no_local_data / "data" / "digits"
+    root.mkdir(parents=True)
+    np.savez(root / "digits.npz", x_train=np.zeros((4, 9, 9), np.uint8), y_train=np.zeros(4),
+             x_test=np.zeros((2, 9, 9), np.uint8), y_test=np.zeros(2))
+    monkeypatch.setenv("DLCOURSE_DATA_DIR", str(no_local_data / "data"))
+    with pytest.raises(DLCourseError, match=r"images of shape \(9, 9, 1\), expected \(8, 8, 1\)"):
+        data.load_arrays("digits")
