@@ -139,6 +139,8 @@ def _add_run_options(p):
     p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument("--deterministic", action="store_true", default=None,
                    help="also make TensorFlow's ops deterministic (slower; same results run to run)")
+    p.add_argument("--mixed-precision", choices=("mixed_float16", "mixed_bfloat16"),
+                   help="compute in 16-bit floats (float16 on GPUs); outputs stay float32")
     p.add_argument("--run-dir", metavar="DIR", help="metrics, curves, logs, backup (default runs/RECIPE_DATASET)")
 
 
@@ -146,7 +148,7 @@ def _run_settings(args):
     return dict(dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size,
                 learning_rate=args.learning_rate, optimizer=args.optimizer, schedule=args.schedule,
                 warmup_steps=args.warmup, clipnorm=args.clipnorm, seed=args.seed,
-                deterministic=args.deterministic, run_dir=args.run_dir)
+                deterministic=args.deterministic, mixed_precision=args.mixed_precision, run_dir=args.run_dir)
 
 
 def _datasets(args):

@@ -11,6 +11,7 @@ non-finite is saved, and writes into `config.run_dir`:
     config.json  history.json  metrics.json  curves.png  logs/ (TensorBoard)  backup/
 """
 
+import contextlib
 import dataclasses
 import platform
 import time
@@ -64,7 +65,7 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
 
     info = data.info(config.dataset, config.validation_size)
     splits = _datasets(config, info, strategy)
-    with strategy.scope() if strategy else _no_scope():
+    with strategy.scope() if strategy else contextlib.nullcontext():
         model = build_model(config, info, splits["train"].cardinality().numpy(), distributed=strategy is not None)
 
     nan_guard = resume.StopOnNaN()
@@ -91,25 +92,7 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
         )
 
     history = history_log.history()
-    epochs_now = config.epochs - backup.restored_epoch
-    # A dict, not a tuple: models with their own train_step (SAM) log extra metrics.
-    test = model.evaluate(splits["test"], verbose=0, return_dict=True)
-    test_loss, test_accuracy = test["loss"], test.get("accuracy", test.get("categorical_accuracy"))
-    metrics = {
-        "recipe": config.recipe,
-        "dataset": config.dataset,
-        "source": info.source,
-        "test_loss": float(test_loss),
-        "test_accuracy": float(test_accuracy),
-        "parameters": int(model.count_params()),
-        "epochs_run": len(history.get("loss", [])),
-        "resumed_from_epoch": backup.restored_epoch,
-        "wall_seconds": round(seconds, 3),
-        "examples_per_second": round(info.num_examples["train"] * epochs_now / max(seconds, 1e-9), 1),
-        "num_examples": info.num_examples,
-        "versions": versions(),
-        **{f"final_{k}": v[-1] for k, v in history.items() if v},
-    }
+    metrics = _metrics(config, info, model, splits["test"], history, seconds, backup.restored_epoch)
     write_json_atomic(run_dir / "metrics.json", metrics)
     if history:
         plot_history(history, run_dir / "curves.png", title=f"{config.recipe} on {config.dataset}")
@@ -122,11 +105,35 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
     return RunResult(model=model, history=history, metrics=metrics, run_dir=run_dir, export_dir=export_dir)
 
 
+def _metrics(config, info, model, test_data, history, seconds, resumed_from_epoch):
+    """The run's `metrics.json`: test results, size, speed, data source and versions."""
+    # A dict, not a tuple: models with their own train_step (SAM) log extra metrics.
+    test = model.evaluate(test_data, verbose=0, return_dict=True)
+    epochs_now = config.epochs - resumed_from_epoch
+    return {
+        "recipe": config.recipe,
+        "dataset": config.dataset,
+        "source": info.source,
+        "test_loss": float(test["loss"]),
+        "test_accuracy": float(test.get("accuracy", test.get("categorical_accuracy"))),
+        "parameters": int(model.count_params()),
+        "epochs_run": len(history.get("loss", [])),
+        "resumed_from_epoch": resumed_from_epoch,
+        "wall_seconds": round(seconds, 3),
+        "examples_per_second": round(info.num_examples["train"] * epochs_now / max(seconds, 1e-9), 1),
+        "num_examples": info.num_examples,
+        "dtype_policy": model.dtype_policy.name,
+        "versions": versions(),
+        **{f"final_{k}": v[-1] for k, v in history.items() if v},
+    }
+
+
 def build_model(config, info, steps_per_epoch, distributed=False):
     """The recipe's model, compiled with the config's optimizer, schedule and speed settings."""
     from dlcourse import optimizers, schedules
 
-    model = get_recipe(config.recipe).build(info.input_shape, info.num_classes)
+    with _dtype_policy(config.mixed_precision):
+        model = get_recipe(config.recipe).build(info.input_shape, info.num_classes)
     total_steps = max(1, int(steps_per_epoch) * config.epochs)
     learning_rate = config.learning_rate
     if config.schedule != "constant" or config.warmup_steps:
@@ -177,9 +184,19 @@ def versions():
             "tensorflow": tf.__version__, "keras": keras.__version__}
 
 
-class _no_scope:
-    def __enter__(self):
-        return None
+@contextlib.contextmanager
+def _dtype_policy(name):
+    """Build under `name` (e.g. "mixed_float16"), then restore the global policy.
 
-    def __exit__(self, *exc):
-        return False
+    Layers keep the policy they were built with; the restore keeps one run's setting
+    from leaking into the next model built in the same process.
+    """
+    if not name:
+        yield
+        return
+    saved = keras.config.dtype_policy()
+    keras.config.set_dtype_policy(name)
+    try:
+        yield
+    finally:
+        keras.config.set_dtype_policy(saved)

@@ -78,3 +78,28 @@ def test_sam_recipe_trains_evaluates_and_exports(tmp_path):
     images = (np.arange(2 * 64).reshape(2, 8, 8, 1) % 256).astype("uint8")
     expected = result.model.predict(images.astype("float32") / 255.0, verbose=0)
     np.testing.assert_allclose(export.load(tmp_path / "model").predict(images), expected, atol=1e-6)
+
+
+@pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
+def test_mixed_precision_trains_exports_and_restores_the_global_policy(tmp_path, policy):
+    import keras
+
+    from dlcourse import export
+
+    config = training.make_config("mlp", "digits", epochs=3, mixed_precision=policy, run_dir=str(tmp_path / "run"),
+                                  export_dir=str(tmp_path / "model"))
+    result = training.train(config, verbose=0)
+    model = result.model
+    assert keras.config.dtype_policy().name == "float32"
+    assert model.get_layer("hidden_1").compute_dtype == policy.split("_")[1]
+    assert model.get_layer("hidden_1").kernel.dtype == "float32", "variables stay float32"
+    assert result.metrics["dtype_policy"] == policy and result.metrics["test_accuracy"] > 0.5
+    if policy == "mixed_float16":
+        assert isinstance(model.optimizer, keras.optimizers.LossScaleOptimizer)
+    images = np.zeros((2, 8, 8, 1), "uint8")
+    assert export.load(tmp_path / "model").predict(images).dtype == np.float32
+
+
+def test_unknown_mixed_precision_policy():
+    with pytest.raises(DLCourseError, match="`mixed_precision` must be"):
+        training.make_config("mlp", "digits", mixed_precision="float16")
