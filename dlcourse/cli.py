@@ -99,14 +99,8 @@ def _parser():
     p.add_argument("--optimizers", default="sgd,momentum,adam", metavar="A,B,...",
                    help="comma-separated optimiser names (default: sgd,momentum,adam)")
     p.add_argument("--schedules", default="constant", metavar="X,Y,...", help="comma-separated schedule names")
-    p.add_argument("--dataset", metavar="NAME")
-    p.add_argument("--epochs", type=int, metavar="N")
-    p.add_argument("--batch-size", type=int, metavar="N")
-    p.add_argument("--learning-rate", type=float, metavar="X", help="one rate for all (default: one per optimiser)")
-    p.add_argument("--warmup", type=int, metavar="STEPS")
-    p.add_argument("--clipnorm", type=float, metavar="X")
+    _add_run_options(p, single_run=False)
     p.add_argument("--target", type=float, metavar="ACC", help="validation accuracy to count epochs to")
-    p.add_argument("--seed", type=int, default=0, metavar="N")
     p.add_argument("--out", default="runs/compare", metavar="DIR")
     p.set_defaults(run=_compare)
 
@@ -126,14 +120,17 @@ def _parser():
     return parser
 
 
-def _add_run_options(p):
-    """The options shared by every command that trains a recipe."""
+def _add_run_options(p, single_run=True):
+    """The options shared by every command that trains a recipe (`compare` trains several
+    runs, one per optimiser and schedule, each in its own folder)."""
     p.add_argument("--dataset", metavar="NAME", help="dataset (default: the recipe's)")
     p.add_argument("--epochs", type=int, metavar="N")
     p.add_argument("--batch-size", type=int, metavar="N")
-    p.add_argument("--learning-rate", type=float, metavar="X")
-    p.add_argument("--optimizer", metavar="NAME", help="sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, lookahead, ranger")
-    p.add_argument("--schedule", metavar="NAME", help="constant, step, inverse, exponential, linear, cosine")
+    p.add_argument("--learning-rate", type=float, metavar="X",
+                   help=None if single_run else "one rate for all (default: one per optimiser)")
+    if single_run:
+        p.add_argument("--optimizer", metavar="NAME", help="sgd, momentum, nesterov, adagrad, rmsprop, adam, adamw, radam, lookahead, ranger")
+        p.add_argument("--schedule", metavar="NAME", help="constant, step, inverse, exponential, linear, cosine")
     p.add_argument("--warmup", type=int, metavar="STEPS", help="linear learning-rate warm-up over STEPS steps")
     p.add_argument("--clipnorm", type=float, metavar="X", help="clip the global gradient norm to X")
     p.add_argument("--seed", type=int, default=0, metavar="N")
@@ -141,14 +138,17 @@ def _add_run_options(p):
                    help="also make TensorFlow's ops deterministic (slower; same results run to run)")
     p.add_argument("--mixed-precision", choices=("mixed_float16", "mixed_bfloat16"),
                    help="compute in 16-bit floats (float16 on GPUs); outputs stay float32")
-    p.add_argument("--run-dir", metavar="DIR", help="metrics, curves, logs, backup (default runs/RECIPE_DATASET)")
+    if single_run:
+        p.add_argument("--run-dir", metavar="DIR", help="metrics, curves, logs, backup (default runs/RECIPE_DATASET)")
 
 
 def _run_settings(args):
+    """The `RunConfig` overrides given on the command line (None: the recipe's)."""
     return dict(dataset=args.dataset, epochs=args.epochs, batch_size=args.batch_size,
-                learning_rate=args.learning_rate, optimizer=args.optimizer, schedule=args.schedule,
-                warmup_steps=args.warmup, clipnorm=args.clipnorm, seed=args.seed,
-                deterministic=args.deterministic, mixed_precision=args.mixed_precision, run_dir=args.run_dir)
+                learning_rate=args.learning_rate, optimizer=getattr(args, "optimizer", None),
+                schedule=getattr(args, "schedule", None), warmup_steps=args.warmup, clipnorm=args.clipnorm,
+                seed=args.seed, deterministic=args.deterministic, mixed_precision=args.mixed_precision,
+                run_dir=getattr(args, "run_dir", None))
 
 
 def _datasets(args):
@@ -211,11 +211,12 @@ def _lr_find(args):
 def _compare(args):
     from dlcourse import training
 
-    result = training.compare(
-        args.recipe, dataset=args.dataset, optimizers=args.optimizers, schedules=args.schedules,
-        epochs=args.epochs, target=args.target, seed=args.seed, out_dir=args.out,
-        learning_rates=args.learning_rate, batch_size=args.batch_size, warmup_steps=args.warmup,
-        clipnorm=args.clipnorm)
+    settings = _run_settings(args)
+    for name in ("optimizer", "schedule", "run_dir", "learning_rate"):
+        settings.pop(name)
+    result = training.compare(args.recipe, optimizers=args.optimizers, schedules=args.schedules,
+                              target=args.target, out_dir=args.out, learning_rates=args.learning_rate,
+                              **settings)
     print(result.to_text())
     print(f"curves: {result.figure_path}   table: {result.json_path}")
 
