@@ -45,3 +45,15 @@ def forward_and_gradients(layer, x, training):
         c = tf.cast(tf.reshape(tf.range(tf.size(y)) % 7 - 3, tf.shape(y)), y.dtype)
         loss = tf.reduce_sum(y * c)
     return y, tape.gradient(loss, [x] + layer.trainable_weights)
+
+
+def assert_layers_match(ours, reference, x, training, atol):
+    """Our layer and its Keras twin give the same output and gradients (inputs and
+    weights) to `atol`; returns our output for further checks."""
+    y_ref, g_ref = forward_and_gradients(reference, x, training)
+    y_ours, g_ours = forward_and_gradients(ours, x, training)
+    np.testing.assert_allclose(y_ours, y_ref, atol=atol)
+    assert len(g_ours) == len(g_ref)
+    for a, b in zip(g_ours, g_ref):
+        np.testing.assert_allclose(a, b, atol=atol)
+    return y_ours
