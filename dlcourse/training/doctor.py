@@ -33,7 +33,6 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.errors import DLCourseError
-from dlcourse.training.recipes import get_recipe
 from dlcourse.training.runner import build_model
 
 SIMULATED_BUGS = ("shuffled-labels", "huge-lr")

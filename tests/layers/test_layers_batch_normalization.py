@@ -8,7 +8,6 @@ import textwrap
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from dlcourse import layers
 from dlcourse.errors import DLCourseError

@@ -3,7 +3,6 @@
 import keras
 import numpy as np
 import pytest
-import tensorflow as tf
 
 from dlcourse import layers
 from dlcourse.errors import DLCourseError

@@ -60,7 +60,6 @@ def test_nan_loss_stops_and_saves_nothing_non_finite(tmp_path):
     assert not (tmp_path / "export").exists()
     assert not (tmp_path / "run" / "metrics.json").exists()
     for weights in (tmp_path / "run" / "backup").rglob("*.weights.h5"):
-        import keras
 
         model = build_mlp((8, 8, 1))
         model.load_weights(weights, skip_mismatch=True)
