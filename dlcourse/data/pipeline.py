@@ -53,11 +53,11 @@ def make_pipeline(images, labels, batch_size, shuffle=False, seed=0, augment=Non
             epoch = epoch_counter.assign_add(1) - 1
             seed_pair = tf.stack([tf.constant(seed, tf.int64), epoch])
             order = tf.random.experimental.stateless_shuffle(tf.range(n, dtype=tf.int64), seed=seed_pair)
+            # One vectorised gather and scaling per epoch; each batch is then a row slice.
+            x, y = tf.gather(images, order), tf.gather(labels, order)
         else:
-            order = tf.range(n, dtype=tf.int64)
-        # One vectorised gather and scaling per epoch; each batch is then a row slice.
-        x = tf.cast(tf.gather(images, order), tf.float32) / 255.0
-        y = tf.gather(labels, order)
+            x, y = images, labels  # In order: nothing to gather.
+        x = tf.cast(x, tf.float32) / 255.0
         batches = tf.data.Dataset.from_tensor_slices((
             tf.reshape(x[:full], [-1, batch_size, *images.shape[1:]]),  # (batches, batch, H, W, C)
             tf.reshape(y[:full], [-1, batch_size]),
