@@ -1,19 +1,20 @@
-"""Matplotlib figures for the course: Agg backend, written to PNG files, never windows.
+"""Matplotlib figures for the course: written to PNG files, and shown inline in a notebook.
 
-Every figure in the package goes through `figure()` and `save_figure()`, so plots are
-headless by construction and files are written atomically (temp file, then rename).
-Subject-specific plots (training curves here; trajectories in `classic`, schedules in
-`schedules`, ...) build on these two helpers.
+Every figure in the package goes through `figure()` and `save_figure()`: files are
+written atomically (temp file, then rename), and under a Jupyter kernel the figure is
+also displayed, so a practical opened as a notebook shows every figure it saves.
+
+No backend is set here: in Jupyter the inline backend stays in charge (a student's own
+`plt.show()` keeps working), and headless runs pick Agg by themselves or through
+`MPLBACKEND=Agg` (the tests and `dlcourse practical` set it). Component packages import
+this module only inside the functions that draw.
 """
 
 import os
 import tempfile
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # Files, never windows: practicals also run headless in CI.
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 
 def figure(ncols=1, nrows=1, size=(5.0, 4.0), **kwargs):
@@ -35,11 +36,25 @@ def save_figure(fig, path, dpi=110):
     try:
         fig.savefig(tmp, dpi=dpi, format="png")
         os.replace(tmp, path)
+        if _in_notebook():
+            from IPython.display import display
+
+            display(fig)
     finally:
         plt.close(fig)
         if os.path.exists(tmp):
             os.remove(tmp)
     return path
+
+
+def _in_notebook():
+    """True under a Jupyter kernel (where a saved figure should also be shown)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = get_ipython()
+    return shell is not None and "IPKernelApp" in shell.config
 
 
 def plot_history(history, path, title=None):

@@ -1,10 +1,18 @@
 """Find and run the course's practicals (jupytext percent-format scripts in `practicals/`).
 
-A practical reads two environment variables at its top, so the same file runs as a
-notebook, as a script and from `dlcourse practical N`:
+A practical starts with `settings()` and ends with `save_results()`, so the same file
+runs as a notebook, as a script and from `dlcourse practical N`:
+
+    FAST, OUT = practicals.settings("p4_cnn")   # reads the two variables below
+    ...
+    practicals.save_results(OUT, results)       # OUT/results.json, atomically
 
     DLCOURSE_FAST=1   small data and few steps (CI and a quick look)
     DLCOURSE_OUT=DIR  where figures (PNG) and the results table go
+                      (default: figures/<practical> under the current folder)
+
+In Jupyter, set fast mode in the first cell with `%env DLCOURSE_FAST=1` before the
+setup cell runs, or start Jupyter with `DLCOURSE_FAST=1 jupyter lab`.
 """
 
 import os
@@ -15,6 +23,26 @@ from pathlib import Path
 from dlcourse.errors import DLCourseError
 
 PRACTICALS_DIR = Path(__file__).resolve().parent.parent / "practicals"
+
+
+def settings(name):
+    """`(fast, out)` for practical `name`: fast mode on or off, and the figures folder.
+
+    Both come from the environment (`DLCOURSE_FAST`, `DLCOURSE_OUT`); the folder is
+    created. The default folder is `figures/<name>`, the same from a notebook and from
+    `dlcourse practical N`.
+    """
+    fast = os.environ.get("DLCOURSE_FAST", "0") == "1"
+    out = Path(os.environ.get("DLCOURSE_OUT") or Path("figures") / name)
+    out.mkdir(parents=True, exist_ok=True)
+    return fast, out
+
+
+def save_results(out, results):
+    """Write a practical's `results` dict to `out/results.json` atomically; return the path."""
+    from dlcourse._io import write_json_atomic
+
+    return write_json_atomic(Path(out) / "results.json", results)
 
 
 def find(number):
@@ -34,9 +62,10 @@ def run(number, fast=False, out=None):
     path = find(number)
     out = Path(out or Path("figures") / path.stem).resolve()
     out.mkdir(parents=True, exist_ok=True)
-    saved = {k: os.environ.get(k) for k in ("DLCOURSE_FAST", "DLCOURSE_OUT")}
+    saved = {k: os.environ.get(k) for k in ("DLCOURSE_FAST", "DLCOURSE_OUT", "MPLBACKEND")}
     os.environ["DLCOURSE_FAST"] = "1" if fast else "0"
     os.environ["DLCOURSE_OUT"] = str(out)
+    os.environ.setdefault("MPLBACKEND", "Agg")  # Headless: files only, no windows.
     argv = sys.argv
     try:
         sys.argv = [str(path)]
