@@ -25,7 +25,7 @@ demo: setup data
 	@PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh
 
 test: setup data
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 -q --durations=15
 
 benchmarks: setup data
 	$(PY) benchmarks/spine.py

@@ -1,8 +1,8 @@
 """Atomic file writes: a crash never leaves a half-written file behind."""
 
 import json
+import math
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
@@ -26,26 +26,20 @@ def write_text_atomic(path, text):
 
 
 def write_json_atomic(path, obj):
-    """Write `obj` as indented JSON to `path`, atomically."""
-    return write_text_atomic(path, json.dumps(obj, indent=2, sort_keys=True, default=_jsonable) + "\n")
+    """Write `obj` as indented JSON to `path`, atomically; NaN and infinities become null
+    (they are not valid JSON)."""
+    text = json.dumps(_finite(obj), indent=2, sort_keys=True, default=_jsonable, allow_nan=False)
+    return write_text_atomic(path, text + "\n")
 
 
-def replace_dir_atomic(tmp_dir, final_dir):
-    """Move the finished folder `tmp_dir` to `final_dir`, replacing any old one.
-
-    The old folder is renamed aside first and removed only after the new one is in
-    place, so at every instant `final_dir` is either the old or the new complete folder.
-    """
-    tmp_dir, final_dir = Path(tmp_dir), Path(final_dir)
-    old = final_dir.with_name(f".{final_dir.name}.old")
-    if old.exists():
-        shutil.rmtree(old)
-    if final_dir.exists():
-        os.replace(final_dir, old)
-    os.replace(tmp_dir, final_dir)
-    if old.exists():
-        shutil.rmtree(old)
-    return final_dir
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def _jsonable(value):
@@ -55,3 +49,14 @@ def _jsonable(value):
     if isinstance(value, (Path, set, tuple)):
         return str(value) if isinstance(value, Path) else list(value)
     raise TypeError(f"Cannot write {type(value).__name__} to JSON.")
+
+
+def process_alive(pid):
+    """True if process `pid` exists (a lock or temp folder of a dead process is stale)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # It exists, owned by someone else.
+    return True

@@ -30,6 +30,10 @@ class RunConfig:
             "mixed_bfloat16" on TPUs and recent CPUs; None: float32). Outputs stay float32,
             and Keras wraps the optimiser in a LossScaleOptimizer for float16.
         augment: names for `dlcourse.data.augment.make_augmenter` (empty: none).
+        standardize: put a per-channel standardisation (mean 0, variance 1 with the
+            training split's statistics) in front of the model; it travels in the export.
+        weight_decay: the optimizer's decoupled weight decay, `w -= learning_rate *
+            weight_decay * w` each step (None: the optimizer's default, 0 but for adamw).
     """
 
     recipe: str
@@ -50,6 +54,8 @@ class RunConfig:
     steps_per_execution: int = 128
     jit_compile: bool = False
     augment: tuple = ()
+    standardize: bool = False
+    weight_decay: Optional[float] = None
 
     def to_dict(self):
         return dataclasses.asdict(self)
@@ -75,6 +81,8 @@ def make_config(recipe, dataset=None, **overrides):
 
 
 def _check(c):
+    if not 0 <= c.seed < 2**32:
+        raise DLCourseError(f"`seed` must be in [0, 2**32). Received: seed={c.seed}")
     for name in ("epochs", "batch_size", "steps_per_execution"):
         if getattr(c, name) < 1:
             raise DLCourseError(f"`{name}` must be at least 1. Received: {name}={getattr(c, name)}")
@@ -92,5 +100,7 @@ def _check(c):
         raise DLCourseError(
             f"`mixed_precision` must be mixed_float16 or mixed_bfloat16. Received: {c.mixed_precision!r}"
         )
+    if c.weight_decay is not None and not c.weight_decay >= 0:
+        raise DLCourseError(f"`weight_decay` must be 0 or more. Received: weight_decay={c.weight_decay}")
     if c.warmup_steps < 0:
         raise DLCourseError(f"`warmup_steps` must be 0 or more. Received: warmup_steps={c.warmup_steps}")

@@ -24,6 +24,9 @@ class Recipe:
         settings: default `RunConfig` fields (epochs, batch_size, optimizer, ...).
         per_dataset: `{dataset: {field: value}}` settings that replace the defaults on
             that dataset (e.g. more epochs on the 1,437-image digits).
+        task: the `dlcourse.training.tasks` name saying how this kind of model is fed,
+            compiled, measured and exported (`classify` for classifiers).
+        options: recipe-specific settings its task reads (e.g. `latent_dim`).
     """
 
     name: str
@@ -32,6 +35,8 @@ class Recipe:
     dataset: str = "fashion_mnist"
     settings: dict = dataclasses.field(default_factory=dict)
     per_dataset: dict = dataclasses.field(default_factory=dict)
+    task: str = "classify"
+    options: dict = dataclasses.field(default_factory=dict)
 
     def settings_for(self, dataset):
         return {**self.settings, **self.per_dataset.get(dataset, {})}
@@ -68,7 +73,7 @@ register(Recipe(
     name="cnn",
     build=lambda input_shape, num_classes: build_cnn(input_shape, num_classes),
     description="a small convnet: 2x (conv 3x3, BatchNorm, ReLU, max-pool), dense 128, dropout, softmax; Adam 1e-3",
-    # XLA was 1.2x-2x slower for conv models on CPU (KERAS3-NOTES): off.
+    # XLA was 1.2x-2x slower for small conv models on this 2-core CPU, plus 10-15 s of compiling: off.
     settings=dict(epochs=5, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),
     per_dataset={"digits": dict(epochs=15, batch_size=32)},
 ))

@@ -4,8 +4,15 @@
     result.metrics["test_accuracy"]
 
 Everything that trains in the course goes through `train`: the CLI, the practicals, the
-tuner, the benchmarks. It seeds everything, runs under an optional `tf.distribute`
-strategy, resumes after a kill (re-run the same config), stops on NaN before anything
+tuner, the benchmarks. The road is the same for every kind of model; the recipe's task
+(`dlcourse.training.tasks`) says how its data is loaded, how it is compiled, what is
+measured and how it is exported:
+
+    seed -> lock the run dir -> task.data -> task.build -> task.compile
+         -> fit (resume, NaN guard, TensorBoard) -> task.metrics -> task.export
+
+It seeds everything, runs under an optional `tf.distribute` strategy, resumes after a
+kill (re-run the same config; other settings are refused), stops on NaN before anything
 non-finite is saved, and writes into `config.run_dir`:
 
     config.json  history.json  metrics.json  curves.png  logs/ (TensorBoard)  backup/
@@ -13,21 +20,18 @@ non-finite is saved, and writes into `config.run_dir`:
 
 import contextlib
 import dataclasses
-import platform
-import time
 from pathlib import Path
 
 import keras
 import tensorflow as tf
 
-from dlcourse import __version__, data
+from dlcourse._environment import library_versions
 from dlcourse._io import write_json_atomic
 from dlcourse.errors import DLCourseError
-from dlcourse.plots import plot_history
 from dlcourse.training import resume
 from dlcourse.training.recipes import get_recipe
-
-SOFT_LABEL_AUGMENTATIONS = ("mixup", "cutmix")
+from dlcourse.training.run_dir import open_run_dir
+from dlcourse.training.tasks import get_task
 
 
 @dataclasses.dataclass
@@ -41,7 +45,7 @@ class RunResult:
     export_dir: Path = None
 
 
-def train(config, strategy=None, callbacks=(), verbose="auto"):
+def train(config, strategy=None, callbacks=(), verbose="auto", restart=False):
     """Train `config.recipe` on `config.dataset`, evaluate on test, export if asked.
 
     Args:
@@ -49,139 +53,145 @@ def train(config, strategy=None, callbacks=(), verbose="auto"):
         strategy: an optional `tf.distribute.Strategy` (e.g. `MirroredStrategy`).
         callbacks: extra Keras callbacks.
         verbose: passed to `fit` (1 for a progress bar, 0 for silence).
+        restart: discard a previous run in `config.run_dir` instead of resuming it.
 
     Returns:
-        A `RunResult`.
+        A `RunResult`; `export_dir` is the new version's folder when one was written.
 
     Raises:
-        DLCourseError: the loss became NaN or infinite (nothing non-finite is saved).
+        DLCourseError: bad settings, a run dir in use or holding another run, or a loss
+            that became NaN or infinite (nothing non-finite is saved).
     """
+    if config.export_dir:
+        _check_export_target(config)  # Before training: never train, then refuse.
+    with open_run_dir(config.run_dir) as run_dir:
+        return _train(config, run_dir, strategy, callbacks, verbose, restart)
+
+
+def _check_export_target(config):
+    from dlcourse.export.versions import check_target
+
+    run_dir, export_dir = Path(config.run_dir).resolve(), Path(config.export_dir).resolve()
+    if export_dir == run_dir or run_dir in export_dir.parents or export_dir in run_dir.parents:
+        raise DLCourseError(
+            f"--export-dir {config.export_dir} and --run-dir {config.run_dir} overlap: the export would "
+            "mix with the run's files. Export elsewhere, e.g. --export-dir saved_models/NAME."
+        )
+    check_target(config.export_dir)
+
+
+def _train(config, run_dir, strategy, callbacks, verbose, restart):
+    recipe = get_recipe(config.recipe)
+    task = get_task(recipe.task)
+    nan_guard = resume.StopOnNaN()
+    backup = resume.Backup(run_dir / "backup", config.to_dict(), run_dir / "history.json", nan_guard)
+    if restart:
+        backup.discard()
+    backup.check_settings()
+    write_json_atomic(run_dir / "config.json", config.to_dict())
+
     keras.utils.set_random_seed(config.seed)
     if config.deterministic:
         tf.config.experimental.enable_op_determinism()
-    run_dir = Path(config.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(run_dir / "config.json", config.to_dict())
+    info, splits = task.data(config, strategy)
+    steps_per_epoch = int(splits["train"].cardinality().numpy())
+    model = build_model(config, info, steps_per_epoch, strategy=strategy, recipe=recipe, task=task)
+    if backup.restored_epoch:
+        print(f"resuming from epoch {backup.restored_epoch} of {config.epochs} ({backup.latest()})")
 
-    info = data.info(config.dataset, config.validation_size)
-    splits = _datasets(config, info, strategy)
-    with strategy.scope() if strategy else contextlib.nullcontext():
-        model = build_model(config, info, splits["train"].cardinality().numpy(), distributed=strategy is not None)
-
-    nan_guard = resume.StopOnNaN()
-    backup = resume.Backup(run_dir / "backup", nan_guard=nan_guard)
-    history_log = resume.HistoryLog(run_dir / "history.json", resume=backup.latest() is not None)
     run_callbacks = [
-        resume.EpochState(config.seed, splits["train"].epoch_counter),
+        resume.EpochState(config.seed, getattr(splits["train"], "epoch_counter", None)),
         nan_guard,
         backup,
-        history_log,
         keras.callbacks.TensorBoard(run_dir / "logs", write_graph=False, profile_batch=0),
         *callbacks,
     ]
-    start = time.perf_counter()
-    model.fit(splits["train"], validation_data=splits["validation"], epochs=config.epochs,
+    model.fit(splits["train"], validation_data=splits.get("validation"), epochs=config.epochs,
               callbacks=run_callbacks, verbose=verbose, shuffle=False)  # The pipeline shuffles.
-    seconds = time.perf_counter() - start
     if nan_guard.nan_at is not None:
-        at = nan_guard.nan_at
-        raise DLCourseError(
-            f"Training stopped: the loss became {at['loss']} at epoch {at['epoch']}, batch {at['batch']}; "
-            f"nothing non-finite was saved (last good backup: {backup.backup_dir}). "
-            f"Lower --learning-rate (now {config.learning_rate}) or add --clipnorm 1.0."
-        )
+        raise _nan_error(config, nan_guard.nan_at, backup.latest())
 
-    history = history_log.history()
-    metrics = _metrics(config, info, model, splits["test"], history, seconds, backup.restored_epoch)
+    history = backup.history()
+    metrics = _metrics(config, info, model, task.metrics(config, info, model, splits), history, backup)
     write_json_atomic(run_dir / "metrics.json", metrics)
     if history:
+        from dlcourse.plots import plot_history  # Drawing loads matplotlib: only here.
+
         plot_history(history, run_dir / "curves.png", title=f"{config.recipe} on {config.dataset}")
-
-    export_dir = None
-    if config.export_dir:
-        from dlcourse.export import export_model  # Export pulls in more of TF: only when asked.
-
-        export_dir = export_model(model, config.export_dir, info, metrics=metrics, config=config.to_dict())
+    export_dir = _export(config, task, model, info, metrics) if config.export_dir else None
     return RunResult(model=model, history=history, metrics=metrics, run_dir=run_dir, export_dir=export_dir)
 
 
-def _metrics(config, info, model, test_data, history, seconds, resumed_from_epoch):
-    """The run's `metrics.json`: test results, size, speed, data source and versions."""
-    # A dict, not a tuple: models with their own train_step (SAM) log extra metrics.
-    test = model.evaluate(test_data, verbose=0, return_dict=True)
-    epochs_now = config.epochs - resumed_from_epoch
+def _nan_error(config, at, latest):
+    kept = f"the last good checkpoint is {latest}" if latest else "no epoch finished, so nothing was saved"
+    return DLCourseError(
+        f"Training stopped: the loss became {at['loss']} in epoch {at['epoch']} (by step {at['step']}); "
+        f"nothing non-finite was saved ({kept}). "
+        f"Lower --learning-rate (now {config.learning_rate}) or add --clipnorm 1.0."
+    )
+
+
+def _metrics(config, info, model, task_metrics, history, backup):
+    """The run's `metrics.json`: the task's numbers, size, speed, data source and versions."""
+    seconds = backup.training_seconds()
+    epochs_run = len(history.get("loss", []))
     return {
         "recipe": config.recipe,
         "dataset": config.dataset,
         "source": info.source,
-        "test_loss": float(test["loss"]),
-        "test_accuracy": float(test.get("accuracy", test.get("categorical_accuracy"))),
+        **task_metrics,
         "parameters": int(model.count_params()),
-        "epochs_run": len(history.get("loss", [])),
-        "resumed_from_epoch": resumed_from_epoch,
+        "epochs_run": epochs_run,
+        "resumed_from_epoch": backup.restored_epoch,
         "wall_seconds": round(seconds, 3),
-        "examples_per_second": round(info.num_examples["train"] * epochs_now / max(seconds, 1e-9), 1),
+        "examples_per_second": round(info.num_examples["train"] * epochs_run / max(seconds, 1e-9), 1),
         "num_examples": info.num_examples,
         "dtype_policy": model.dtype_policy.name,
-        "versions": versions(),
+        "versions": library_versions(),
         **{f"final_{k}": v[-1] for k, v in history.items() if v},
     }
 
 
-def build_model(config, info, steps_per_epoch, distributed=False):
-    """The recipe's model, compiled with the config's optimizer, schedule and speed settings."""
+def _export(config, task, model, info, metrics):
+    from dlcourse.export.versions import write_version
+
+    metadata = {"task": task.name, "command": task.export_command, "dataset": config.dataset,
+                "source": info.source, "metrics": metrics, "config": config.to_dict(),
+                "versions": library_versions()}
+    return write_version(config.export_dir, lambda path: task.export(model, path, info, config), metadata)
+
+
+def build_model(config, info, steps_per_epoch, strategy=None, recipe=None, task=None):
+    """The recipe's model, built and compiled by its task with the config's optimizer,
+    schedule and speed settings (under `strategy`'s scope when given)."""
+    recipe = recipe or get_recipe(config.recipe)
+    task = task or get_task(recipe.task)
+    if strategy is not None:
+        # Keras 3.15 crashes under a tf.distribute strategy with steps_per_execution > 1
+        # or XLA (measured on MirroredStrategy with 2 logical CPUs): switch both off.
+        config = dataclasses.replace(config, steps_per_execution=1, jit_compile=False)
+    # More steps per execution than an epoch has would show "128/41" in the progress bar.
+    config = dataclasses.replace(config, steps_per_execution=max(1, min(config.steps_per_execution, steps_per_epoch)))
+    with strategy.scope() if strategy else contextlib.nullcontext():
+        with _dtype_policy(config.mixed_precision):
+            model = task.build(config, info, recipe)
+        total_steps = max(1, steps_per_epoch * config.epochs)
+        task.compile(model, config, lambda: make_optimizer(config, total_steps))
+    return model
+
+
+def make_optimizer(config, total_steps):
+    """A new optimizer from the config: name, learning rate, schedule, warm-up, clipping, weight decay."""
     from dlcourse import optimizers, schedules
 
-    with _dtype_policy(config.mixed_precision):
-        model = get_recipe(config.recipe).build(info.input_shape, info.num_classes)
-    total_steps = max(1, int(steps_per_epoch) * config.epochs)
     learning_rate = config.learning_rate
     if config.schedule != "constant" or config.warmup_steps:
         learning_rate = schedules.get(config.schedule, config.learning_rate, decay_steps=total_steps,
                                       warmup_steps=config.warmup_steps)
-    clip = {"global_clipnorm": config.clipnorm} if config.clipnorm else {}
-    optimizer = optimizers.get(config.optimizer, learning_rate=learning_rate, **clip)
-    soft = any(a in SOFT_LABEL_AUGMENTATIONS for a in config.augment)
-    # Under a strategy, Keras 3.15 crashes with steps_per_execution > 1 or XLA (KERAS3-NOTES).
-    model.compile(
-        optimizer=optimizer,
-        loss="categorical_crossentropy" if soft else "sparse_categorical_crossentropy",
-        metrics=["categorical_accuracy" if soft else "accuracy"],
-        steps_per_execution=1 if distributed else config.steps_per_execution,
-        jit_compile=False if distributed else config.jit_compile,
-    )
-    return model
-
-
-def _datasets(config, info, strategy):
-    replicas = strategy.num_replicas_in_sync if strategy else 1
-    if config.batch_size % replicas:
-        raise DLCourseError(
-            f"`batch_size` must divide by the {replicas} replicas. Received: batch_size={config.batch_size}"
-        )
-    augment, soft = None, any(a in SOFT_LABEL_AUGMENTATIONS for a in config.augment)
-    if config.augment:
-        from dlcourse.data.augment import make_augmenter
-
-        augment = make_augmenter(config.augment, info.num_classes, seed=config.seed)
-    common = dict(batch_size=config.batch_size, validation_size=config.validation_size,
-                  drop_remainder=strategy is not None)
-    splits = {
-        "train": data.load(config.dataset, "train", shuffle=True, seed=config.seed, augment=augment, **common),
-        "validation": data.load(config.dataset, "validation", **common),
-        "test": data.load(config.dataset, "test", **common),
-    }
-    if soft:
-        one_hot = lambda x, y: (x, tf.one_hot(y, info.num_classes))  # noqa: E731
-        for name in ("validation", "test"):
-            splits[name] = splits[name].map(one_hot)
-    return splits
-
-
-def versions():
-    """The versions a run depends on, for its metrics file."""
-    return {"dlcourse": __version__, "python": platform.python_version(),
-            "tensorflow": tf.__version__, "keras": keras.__version__}
+    extra = {"global_clipnorm": config.clipnorm} if config.clipnorm else {}
+    if config.weight_decay is not None:
+        extra["weight_decay"] = config.weight_decay
+    return optimizers.get(config.optimizer, learning_rate=learning_rate, **extra)
 
 
 @contextlib.contextmanager

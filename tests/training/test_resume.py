@@ -26,6 +26,9 @@ SCRIPT = textwrap.dedent("""
         def on_train_batch_end(self, batch, logs=None):
             if self.epoch == kill_epoch:
                 os.kill(os.getpid(), signal.SIGKILL)
+        def on_train_end(self, logs=None):  # After the last checkpoint, before metrics and export.
+            if kill_epoch == 99:
+                os.kill(os.getpid(), signal.SIGKILL)
 
     config = training.make_config("mlp_dropout_resume", "digits", run_dir=run_dir, seed=11)
     result = training.train(config, callbacks=[KillMidEpoch()], verbose=0)
@@ -60,3 +63,17 @@ def test_resume_after_kill_matches_uninterrupted_run(tmp_path):
     ha = json.loads((tmp_path / "straight" / "history.json").read_text())["epochs"]
     hb = json.loads((tmp_path / "resumed" / "history.json").read_text())["epochs"]
     assert [r["loss"] for r in ha] == [r["loss"] for r in hb]
+
+
+def test_kill_after_the_last_epoch_does_not_retrain(tmp_path):
+    killed = _run(tmp_path, tmp_path / "run", 99, tmp_path / "unused.npz")
+    assert killed.returncode == -9, killed.stderr[-2000:]
+    assert not (tmp_path / "run" / "metrics.json").exists()
+    history = json.loads((tmp_path / "run" / "history.json").read_text())["epochs"]
+    assert [r["epoch"] for r in history] == [1, 2, 3, 4, 5], "every finished epoch is recorded"
+
+    again = _run(tmp_path, tmp_path / "run", -1, tmp_path / "again.npz")
+    assert again.returncode == 0, again.stderr[-2000:]
+    metrics = json.loads(again.stdout.splitlines()[-1])
+    assert metrics["resumed_from_epoch"] == 5 and metrics["epochs_run"] == 5
+    assert "resuming from epoch 5 of 5" in again.stdout

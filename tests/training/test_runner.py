@@ -49,21 +49,72 @@ def test_short_run_on_digits_learns_and_writes_its_files(tmp_path):
         assert (tmp_path / "run" / name).is_file(), name
     assert json.loads((tmp_path / "run" / "metrics.json").read_text())["test_accuracy"] == m["test_accuracy"]
     assert list((tmp_path / "run" / "logs").rglob("events.out.tfevents*")), "TensorBoard logs missing"
-    assert not (tmp_path / "run" / "backup").exists(), "a finished run removes its backup"
+    assert [p.name for p in (tmp_path / "run" / "backup").iterdir()] == ["epoch-0012"]
+    assert not (tmp_path / "run" / ".lock").exists(), "the run dir is unlocked at the end"
+
+    again = training.train(config, verbose=0)  # A finished run is evaluated again, not retrained.
+    assert again.metrics["resumed_from_epoch"] == 12 and again.metrics["epochs_run"] == 12
+    assert again.metrics["test_accuracy"] == m["test_accuracy"]
+    assert again.metrics["examples_per_second"] > 0
+
+
+def _all_h5_arrays(path):
+    import h5py
+
+    arrays = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: arrays.append(obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return arrays
 
 
 def test_nan_loss_stops_and_saves_nothing_non_finite(tmp_path):
-    config = training.make_config("mlp", "digits", epochs=4, learning_rate=1e6, seed=0,
+    import keras
+
+    class Diverge(keras.callbacks.Callback):  # One good epoch, then a rate that explodes.
+        def on_epoch_end(self, epoch, logs=None):
+            self.model.optimizer.learning_rate.assign(1e6)
+
+    config = training.make_config("mlp", "digits", epochs=4, seed=0,
                                   run_dir=str(tmp_path / "run"), export_dir=str(tmp_path / "export"))
-    with pytest.raises(DLCourseError, match="loss became (nan|inf).*Lower --learning-rate"):
-        training.train(config, verbose=0)
+    with pytest.raises(DLCourseError, match="loss became (nan|inf) in epoch 2.*epoch-0001.*Lower --learning-rate"):
+        training.train(config, callbacks=[Diverge()], verbose=0)
     assert not (tmp_path / "export").exists()
     assert not (tmp_path / "run" / "metrics.json").exists()
-    for weights in (tmp_path / "run" / "backup").rglob("*.weights.h5"):
+    checkpoints = list((tmp_path / "run" / "backup").glob("epoch-*"))
+    assert [c.name for c in checkpoints] == ["epoch-0001"]
+    arrays = _all_h5_arrays(checkpoints[0] / "model.weights.h5")
+    assert len(arrays) >= 6, "weights and optimizer state are in the checkpoint"
+    assert all(np.isfinite(a).all() for a in arrays if np.issubdtype(np.asarray(a).dtype, np.number))
+    history = json.loads((tmp_path / "run" / "history.json").read_text())["epochs"]
+    assert [r["epoch"] for r in history] == [1] and np.isfinite(history[0]["loss"])
 
-        model = build_mlp((8, 8, 1))
-        model.load_weights(weights, skip_mismatch=True)
-        assert all(np.isfinite(w).all() for w in model.get_weights())
+
+def test_nan_in_the_first_epoch_says_nothing_was_saved(tmp_path):
+    config = training.make_config("mlp", "digits", epochs=2, learning_rate=1e6, seed=0, run_dir=str(tmp_path / "run"))
+    with pytest.raises(DLCourseError, match="no epoch finished, so nothing was saved"):
+        training.train(config, verbose=0)
+
+
+def test_resume_with_other_settings_is_refused_and_restart_discards(tmp_path):
+    run = str(tmp_path / "run")
+    training.train(training.make_config("mlp", "digits", epochs=1, run_dir=run), verbose=0)
+    other = training.make_config("mlp", "digits", epochs=1, learning_rate=0.5, run_dir=run)
+    with pytest.raises(DLCourseError, match=r"other settings \(learning_rate=0.1 -> 0.5\).*--restart"):
+        training.train(other, verbose=0)
+    result = training.train(other, verbose=0, restart=True)
+    assert result.metrics["resumed_from_epoch"] == 0
+    assert json.loads((tmp_path / "run" / "config.json").read_text())["learning_rate"] == 0.5
+
+
+def test_standardize_puts_training_statistics_in_the_model(tmp_path):
+    from dlcourse import data
+
+    config = training.make_config("mlp", "digits", epochs=1, standardize=True, run_dir=str(tmp_path / "run"))
+    result = training.train(config, verbose=0)
+    layer = result.model.get_layer("standardize")
+    images, _ = data.split_arrays("digits", "train")
+    x = layer(images.astype("float32") / 255.0)
+    assert abs(float(np.mean(x))) < 1e-4 and abs(float(np.var(x)) - 1) < 1e-3
 
 
 def test_sam_recipe_trains_evaluates_and_exports(tmp_path):
@@ -77,6 +128,7 @@ def test_sam_recipe_trains_evaluates_and_exports(tmp_path):
     images = (np.arange(2 * 64).reshape(2, 8, 8, 1) % 256).astype("uint8")
     expected = result.model.predict(images.astype("float32") / 255.0, verbose=0)
     np.testing.assert_allclose(export.load(tmp_path / "model").predict(images), expected, atol=1e-6)
+    assert result.export_dir == tmp_path / "model" / "1"
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
