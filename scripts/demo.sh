@@ -3,7 +3,7 @@
 # split, export it as a SavedModel, and classify a few test images through the export.
 set -euo pipefail
 dataset=fashion_mnist
-if ! dlcourse datasets | grep -qE '^fashion_mnist +yes'; then
+if ! dlcourse datasets | grep -qE '^fashion_mnist +images +yes'; then
   echo "Fashion-MNIST is not on this machine: training on scikit-learn's 8x8 digits instead."
   dataset=digits
 fi

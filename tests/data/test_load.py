@@ -3,21 +3,23 @@ import pytest
 import tensorflow as tf
 
 from dlcourse import data
-from dlcourse.data import sources
+from dlcourse.data import sources, sources_text, sources_tfds
 from dlcourse.data.idx import write_idx
+from dlcourse.data.load import _validation_indices
 from dlcourse.errors import DLCourseError
 
 
 @pytest.fixture
 def no_local_data(tmp_path, monkeypatch):
-    """A machine with no dataset files: empty Keras cache and TFDS dir, no Debian package."""
+    """A machine with no dataset files: empty Keras cache and TFDS dir, no Debian packages."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.setenv("TFDS_DATA_DIR", str(tmp_path / "tfds"))
     monkeypatch.delenv("DLCOURSE_DATA_DIR", raising=False)
-    monkeypatch.setattr(sources, "DEBIAN_FASHION_MNIST", tmp_path / "no-debian")
-    data.load_arrays.cache_clear()
+    monkeypatch.setattr(sources, "DEBIAN_DATASETS", tmp_path / "no-debian")
+    monkeypatch.setattr(sources_text, "DEBIAN_FORTUNES", tmp_path / "no-fortunes")
+    data.clear_cache()
     yield tmp_path
-    data.load_arrays.cache_clear()
+    data.clear_cache()
 
 
 def test_digits_element_spec_and_range():
@@ -52,7 +54,7 @@ def test_splits_are_disjoint_and_cover_train():
     assert len(x_train) + len(x_val) == len(x_all) == 1437
     assert len(x_val) == 144
     # sklearn's digits contain a few exact duplicates, so compare via indices as well.
-    train_idx, val_idx = data._validation_indices(1437, 0.1)
+    train_idx, val_idx = _validation_indices(1437, 0.1)
     assert not set(train_idx) & set(val_idx) and len(set(train_idx) | set(val_idx)) == 1437
     assert len(rows(x_val) - rows(x_train)) > 100
 
@@ -70,7 +72,8 @@ def test_unknown_names_are_one_line_errors():
         data.load("digits", "valid")
 
 
-@pytest.mark.skipif(not sources.DEBIAN_FASHION_MNIST.is_dir(), reason="Debian dataset-fashion-mnist not installed")
+@pytest.mark.skipif(not (sources.DEBIAN_DATASETS / "fashion-mnist").is_dir(),
+                    reason="Debian dataset-fashion-mnist not installed")
 def test_real_fashion_mnist():
     x_train, y_train, x_test, y_test = data.load_arrays("fashion_mnist")
     assert x_train.shape == (60000, 28, 28, 1) and x_test.shape == (10000, 28, 28, 1)
@@ -105,7 +108,7 @@ def test_missing_dataset_says_how_to_get_it_without_waiting(no_local_data):
 def test_tfds_source_downloads_when_online(no_local_data, monkeypatch):
     import tensorflow_datasets as tfds
 
-    monkeypatch.setattr(sources, "network_available", lambda: True)
+    monkeypatch.setattr(sources_tfds, "network_available", lambda: True)
     with tfds.testing.mock_data(num_examples=12):
         info = data.info("cifar10", validation_size=2)
         images, labels = next(iter(data.load("cifar10", "test", batch_size=4, validation_size=2)))
@@ -155,8 +158,8 @@ def test_keras_cache_mnist_npz_and_cifar_batches(no_local_data):
 def test_local_files_of_the_wrong_shape_are_refused(no_local_data, monkeypatch):
     root = no_local_data / "data" / "digits"
     root.mkdir(parents=True)
-    np.savez(root / "digits.npz", x_train=np.zeros((4, 9, 9), np.uint8), y_train=np.zeros(4),
-             x_test=np.zeros((2, 9, 9), np.uint8), y_test=np.zeros(2))
+    np.savez(root / "digits.npz", x_train=np.zeros((4, 9, 9), np.uint8), y_train=np.zeros(4, np.int64),
+             x_test=np.zeros((2, 9, 9), np.uint8), y_test=np.zeros(2, np.int64))
     monkeypatch.setenv("DLCOURSE_DATA_DIR", str(no_local_data / "data"))
-    with pytest.raises(DLCourseError, match=r"images of shape \(9, 9, 1\), expected \(8, 8, 1\)"):
+    with pytest.raises(DLCourseError, match=r"x_train: images have shape \(9, 9\), expected \(8, 8, 1\)"):
         data.load_arrays("digits")
