@@ -1,4 +1,4 @@
-"""Test-wide settings: offline, quiet TensorFlow, headless plots, small thread pools."""
+"""Test-wide settings: offline, quiet TensorFlow, headless plots."""
 
 import os
 

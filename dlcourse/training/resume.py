@@ -102,6 +102,8 @@ class Backup(keras.callbacks.Callback):
         self.settings = json.loads(json.dumps(settings))  # As stored: tuples become lists.
         self.history_path = Path(history_path)
         self.nan_guard = nan_guard
+        for stale in self.backup_dir.glob(".tmp-*"):  # Left by a kill during a save.
+            shutil.rmtree(stale, ignore_errors=True)
         self.state = self._read_state()
         self.rows = list(self.state.get("history", []))
         self._start = None
