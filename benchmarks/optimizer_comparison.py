@@ -2,7 +2,7 @@
 
 Same model, data, seed and epochs for sgd, momentum, nesterov, adagrad, rmsprop, adam,
 adamw, radam and ranger, each at its default learning rate
-(`dlcourse.training.compare.DEFAULT_LEARNING_RATES`). Prints the table (final train and
+(`dlcourse.studies.DEFAULT_LEARNING_RATES`). Prints the table (final train and
 validation loss and accuracy, test accuracy, epochs to reach the target validation
 accuracy, wall seconds) and saves the curves.
 
@@ -22,7 +22,7 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dlcourse._io import write_json_atomic  # noqa: E402
-from dlcourse.training.compare import compare  # noqa: E402
+from dlcourse.studies import compare  # noqa: E402
 
 OPTIMIZERS = ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw", "radam", "ranger")
 RESULTS = Path(__file__).resolve().parent / "results" / "optimizer_comparison.json"

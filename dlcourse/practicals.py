@@ -16,6 +16,7 @@ setup cell runs, or start Jupyter with `DLCOURSE_FAST=1 jupyter lab`.
 """
 
 import os
+import re
 import runpy
 import sys
 from pathlib import Path
@@ -30,8 +31,12 @@ def settings(name):
 
     Both come from the environment (`DLCOURSE_FAST`, `DLCOURSE_OUT`); the folder is
     created. The default folder is `figures/<name>`, the same from a notebook and from
-    `dlcourse practical N`.
+    `dlcourse practical N`. Call it before importing TensorFlow: it imports TensorFlow
+    without its start-up log, which a notebook would otherwise show.
     """
+    from dlcourse._quiet import quiet_tensorflow
+
+    quiet_tensorflow()
     fast = os.environ.get("DLCOURSE_FAST", "0") == "1"
     out = Path(os.environ.get("DLCOURSE_OUT") or Path("figures") / name)
     out.mkdir(parents=True, exist_ok=True)
@@ -46,8 +51,10 @@ def save_results(out, results):
 
 
 def find(number):
-    """The path of practical `number` (1 to 6), e.g. `practicals/p1_gradient_descent_newton.py`."""
-    matches = sorted(PRACTICALS_DIR.glob(f"p{int(number)}_*.py"))
+    """The path of practical `number` (1 to 6, or a part such as "4b"), e.g.
+    `practicals/p1_gradient_descent_newton.py`."""
+    key = str(number).strip().lower()
+    matches = sorted(PRACTICALS_DIR.glob(f"p{key}_*.py")) if re.fullmatch(r"\d+[a-z]?", key) else []
     if not matches:
         available = ", ".join(p.name for p in sorted(PRACTICALS_DIR.glob("p*_*.py"))) or "none"
         raise DLCourseError(

@@ -28,25 +28,26 @@
 # 4. a non-convex function has several basins;
 # 5. a non-linear classifier is a linear classifier of non-linear features;
 # 6. SGD wins per epoch, batch GD per update; products of random matrices vanish or explode.
+#
+# **Time.** About 1 minute on 2 CPU cores; fast mode (smaller budgets, same lessons) takes
+# about 20 seconds. To turn fast mode on, run `%env DLCOURSE_FAST=1` in a cell before the setup
+# cell (or start Jupyter with `DLCOURSE_FAST=1 jupyter lab`; from a terminal:
+# `dlcourse practical 1 --fast`). Figures are shown here and saved as PNG in `OUT`.
 
 # %% [markdown]
 # ## Setup
-# `FAST=1` (CI, `dlcourse practical 1 --fast`) shrinks budgets; figures go to `OUT`.
+# `settings` reads fast mode and the figures folder, and imports TensorFlow without its
+# start-up log: run it before the other imports.
 
 # %%
-import json
-import os
-from pathlib import Path
+from dlcourse import practicals
 
+FAST, OUT = practicals.settings("p1_gradient_descent_newton")
+
+# %%
 import numpy as np
 
-from dlcourse import classic
-from dlcourse.data import toy
-from dlcourse.plots import figure, save_figure
-
-FAST = os.environ.get("DLCOURSE_FAST", "0") == "1"
-OUT = Path(os.environ.get("DLCOURSE_OUT", "figures/p1_gradient_descent_newton"))
-OUT.mkdir(parents=True, exist_ok=True)
+from dlcourse import classic, data, plots
 
 KAPPA = 100.0  # condition number of the ill-conditioned quadratic
 GD_MAXITER = 3000 if FAST else 60000  # GD budget on Rosenbrock (extrapolated if not enough)
@@ -75,11 +76,11 @@ panels = {
     "saddle x^2 - y^2": (classic.Saddle(), (-2, 2), (-2, 2)),
     "plateau": (classic.Plateau(), (-4, 4), (-4, 4)),
 }
-fig, axes = figure(ncols=4, size=(3.6, 3.2))
+fig, axes = plots.figure(ncols=4, size=(3.6, 3.2))
 for ax, (name, (fun, xlim, ylim)) in zip(axes, panels.items()):
     classic.draw_contour(ax, fun, xlim, ylim, log=name != "saddle x^2 - y^2")
     ax.set_title(name)
-save_figure(fig, OUT / "functions.png")
+plots.save_figure(fig, OUT / "functions.png");
 
 # %% [markdown]
 # ## Model: the second-order model and the step-size bound
@@ -143,14 +144,14 @@ results["accuracy"] = {name: accuracy[name] for name in ("separable", "xor", "mo
 # SGD (step `c / sqrt(t)`). Compare per epoch and per second.
 
 # %%
-x_blobs, y_blobs = toy.make_blobs(SGD_SAMPLES, distance=2.0, noise=0.8, seed=0)
+x_blobs, y_blobs = data.toy.make_blobs(SGD_SAMPLES, distance=2.0, noise=0.8, seed=0)
 runs = classic.compare_batch_sizes(x_blobs, y_blobs, epochs=SGD_EPOCHS, learning_rate=0.5, sgd_constant=0.5)
-fig, axes = figure(ncols=2)
+fig, axes = plots.figure(ncols=2)
 classic.draw_convergence(axes[0], {k: r["loss"] for k, r in runs.items()}, "epoch", "training loss")
 classic.draw_convergence(axes[1], {k: r["loss"][1:] for k, r in runs.items()}, "seconds", "training loss",
                          xs={k: r["time"][1:] for k, r in runs.items()})
 axes[1].set_xscale("log")
-save_figure(fig, OUT / "sgd.png")
+plots.save_figure(fig, OUT / "sgd.png")
 for name, run in runs.items():
     print(f"{name:10s} loss after 1 epoch {run['loss'][1]:.4f}, at the end {run['loss'][-1]:.4f}, "
           f"{run['iterations']} updates, {1e6 * run['seconds_per_iteration']:.1f} us per update")
@@ -167,13 +168,15 @@ results["log10_product_norm"] = products["log10_norm"]
 
 # %% [markdown]
 # ## Your turn
-# 1. Write Armijo backtracking yourself (`f(x - alpha g) <= f(x) - c alpha |g|^2`, halve
-#    `alpha` otherwise) and check it picks the same step as `classic.backtracking` on
-#    Rosenbrock at (-1.2, 1).
-# 2. Measure GD's rate with `alpha = 2 / (L + mu)` for kappa = 10, 100, 1000 and compare
-#    with `(kappa - 1) / (kappa + 1)`. How many iterations gain 6 digits at kappa = 1000?
-# 3. Train logistic regression on the moons with `method="newton"`: how many iterations
-#    against gradient descent's `EPOCHS`?
+# Each exercise has an empty cell to try it in, then a solution cell (tagged `solution`:
+# collapse or skip it).
+#
+# **1.** Write Armijo backtracking yourself (`f(x - alpha g) <= f(x) - c alpha |g|^2`, halve
+# `alpha` otherwise) and check it picks the same step as `classic.backtracking` on
+# Rosenbrock at (-1.2, 1).
+
+# %%
+# Your Armijo backtracking here.
 
 # %% tags=["solution"]
 def my_backtracking(fun, x, alpha=1.0, c=1e-4):
@@ -189,17 +192,46 @@ mine = my_backtracking(rosen, x)
 theirs, _ = classic.backtracking(rosen.value, x, rosen.value(x), g, -g)
 print(f"exercise 1: my step {mine:.3g}, classic.backtracking {theirs:.3g}")
 
+# %% [markdown]
+# **2.** Measure GD's rate with `alpha = 2 / (L + mu)` for kappa = 10, 100, 1000 and compare
+# with `(kappa - 1) / (kappa + 1)`. How many iterations gain 6 digits at kappa = 1000?
+
+# %%
+# Your rates here (hint: `classic.zigzag_rate`).
+
+# %% tags=["solution"]
 rates = {}
 for kappa in (10.0, 100.0, 1000.0):
     rates[kappa] = classic.zigzag_rate(kappa, iterations=50)["gd_rate"]
     print(f"exercise 2: kappa {kappa:6.0f}: rate {rates[kappa]:.5f}, theory {(kappa - 1) / (kappa + 1):.5f}, "
           f"iterations for 1e-6: {np.log(1e-6) / np.log(rates[kappa]):.0f}")
 
-x_moons, y_moons = toy.make_moons(N_SAMPLES, noise=0.15, seed=0)
+# %% [markdown] tags=["solution"]
+# *Answer.* The measured rate equals `(kappa - 1) / (kappa + 1)`. The error shrinks by that
+# factor per step, so 6 digits take `ln(1e-6) / ln(r) ~ 13.8 / (2 / kappa) = 6.9 kappa` steps: about 6,900 at
+# kappa = 1000. The cost grows linearly with the condition number, which is why
+# ill-conditioning, not dimension, is what slows gradient descent.
+
+# %% [markdown]
+# **3.** Train logistic regression on the moons with `method="newton"`: how many iterations
+# against gradient descent's `EPOCHS`? Why so few?
+
+# %%
+# Your Newton logistic regression here.
+
+# %% tags=["solution"]
+x_moons, y_moons = data.toy.make_moons(N_SAMPLES, noise=0.15, seed=0)
 newton = classic.logistic_regression(x_moons, y_moons, epochs=50, method="newton")
 print(f"exercise 3: Newton took {newton.history['result'].nit} iterations "
       f"(accuracy {newton.accuracy(x_moons, y_moons):.3f}); GD was given {EPOCHS}")
 results["exercises"] = {"armijo_step": mine, "newton_logistic_iterations": newton.history["result"].nit}
+
+# %% [markdown] tags=["solution"]
+# *Answer.* The logistic loss is smooth and convex, so near its minimum it is almost a
+# quadratic, which Newton solves in one step: the iterations converge quadratically and a
+# handful suffice, while GD's rate depends on the (poor) conditioning of the features.
+# Each Newton step costs a `(d + 1) x (d + 1)` solve, cheap for 2-D data, prohibitive for
+# the millions of weights of a network.
 
 # %% [markdown]
 # ## Results
@@ -217,6 +249,4 @@ table = [
 ]
 for name, value in table:
     print(f"{name:45s} {value}")
-partial = OUT / ".results.json.tmp"  # Write, then rename: never a half-written file.
-partial.write_text(json.dumps(results, indent=2, default=float) + "\n")
-os.replace(partial, OUT / "results.json")
+practicals.save_results(OUT, results);

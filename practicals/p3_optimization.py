@@ -1,3 +1,16 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
 # %% [markdown]
 # # Practical 3: optimisation for deep learning
 #
@@ -12,29 +25,37 @@
 # 6. SAM vs Adam.
 #
 # Every training run goes through `dlcourse.training` (same seed, same pipeline).
+#
+# **Time.** About 6 minutes on 2 CPU cores (Fashion-MNIST, 10 epochs per run); fast mode
+# takes about a minute: the 8x8 digits, 2 epochs per run, three optimisers. To turn it on,
+# run `%env DLCOURSE_FAST=1` in a cell before the setup cell (or start Jupyter with
+# `DLCOURSE_FAST=1 jupyter lab`; from a terminal: `dlcourse practical 3 --fast`).
+#
+# **Fast mode reverses some lessons.** Two epochs on 1,437 small images are too short for
+# what pays off later: in fast mode the cosine schedule, gradient clipping and SAM all
+# *lose*. Cosine ends below the constant rate (its rate shrinks while the model is still
+# far off), SAM + Adam below Adam, and the clipped deep network, though it no longer
+# diverges, stays far below the plain MLP. Read those three lessons from a full run; fast
+# mode shows that the code runs, not which method wins.
 
 # %% [markdown]
 # ## Setup
+# `settings` reads fast mode and the figures folder, and imports TensorFlow without its
+# start-up log: run it before the other imports.
 
 # %%
-import os
+from dlcourse import practicals
+
+FAST, OUT = practicals.settings("p3_optimization")
+
+# %%
 import time
-from pathlib import Path
 
 import keras
 import numpy as np
 
-from dlcourse import callbacks, data, optimizers, schedules, training
-from dlcourse._io import write_json_atomic
+from dlcourse import callbacks, data, models, optimizers, schedules, studies, training
 from dlcourse.errors import DLCourseError
-from dlcourse.models import build_mlp
-from dlcourse.models.sam import SAMModel
-from dlcourse.optimizers.trajectories import TRAJECTORY_PROBLEMS, optimizer_trajectories, plot_problem
-from dlcourse.training.compare import compare
-
-FAST = os.environ.get("DLCOURSE_FAST", "0") == "1"
-OUT = Path(os.environ.get("DLCOURSE_OUT", "figures/p3_optimization"))
-OUT.mkdir(parents=True, exist_ok=True)
 
 DATASET = "digits" if FAST else "fashion_mnist"
 EPOCHS = 2 if FAST else 10
@@ -52,23 +73,23 @@ results = {}
 # ridge), and a quadratic whose curvatures are 1 and 100.
 
 # %%
-for name in TRAJECTORY_PROBLEMS:
-    paths, png = plot_problem(name, OUT / f"trajectories_{name}.png",
-                              optimizers=("sgd", "momentum", "adam", "ranger") if FAST else OPTIMIZERS)
-    print(f"{name:>10}: " + ", ".join(f"{k} ends at {np.round(v[-1], 2)}" for k, v in paths.items()))
+for name in studies.TRAJECTORY_PROBLEMS:
+    paths, png = studies.plot_problem(name, OUT / f"trajectories_{name}.png",
+                                      optimizers=("sgd", "momentum", "adam", "ranger") if FAST else OPTIMIZERS)
+    print(f"{name:>10}: " + ", ".join(f"{k} ends at ({v[-1, 0]:.3g}, {v[-1, 1]:.3g})" for k, v in paths.items()))
 
 # %% [markdown]
 # ## 2. Data and the comparison
 #
-# The course MLP (784-64-32-10) trained once per optimiser, each with a sensible default
-# learning rate (`dlcourse.training.compare.DEFAULT_LEARNING_RATES`).
+# The course MLP (784-64-32-10; 64-64-32-10 on the digits) trained once per optimiser,
+# each with a sensible default learning rate (`studies.DEFAULT_LEARNING_RATES`).
 
 # %%
 info = data.info(DATASET)
 print(info.description, info.num_examples)
 target = 0.6 if FAST else 0.85
-comparison = compare("mlp", DATASET, optimizers=OPTIMIZERS, epochs=EPOCHS, target=target, seed=SEED,
-                     out_dir=OUT / "runs" / "optimizers", **SPEED)
+comparison = studies.compare("mlp", DATASET, optimizers=OPTIMIZERS, epochs=EPOCHS, target=target, seed=SEED,
+                             out_dir=OUT / "runs" / "optimizers", **SPEED)
 print(comparison.to_text())
 best = max(comparison.rows, key=lambda r: r["val_accuracy"] or 0.0)
 results["best optimizer"] = f"{best['optimizer']} (val acc {best['val_accuracy']:.3f})"
@@ -77,19 +98,23 @@ results["best optimizer"] = f"{best['optimizer']} (val acc {best['val_accuracy']
 # ## 3. Schedules and warm-up
 #
 # A schedule maps the optimizer step to a learning rate. Warm-up ramps it up from 0 so
-# that the first, badly-informed steps are small.
+# that the first, badly-informed steps are small. `cosine` is Keras's half cosine
+# (`keras.optimizers.schedules.CosineDecay`); the lecture's `alpha_0 cos(pi t / 2T)` is
+# `quarter_cosine`, which stays higher for longer.
 
 # %%
 steps_per_epoch = int(np.ceil(info.num_examples["train"] / 64))
 total = steps_per_epoch * EPOCHS
 warmup = max(1, total // 10)
-drawn = {name: schedules.get(name, 0.1, total) for name in ("constant", "step", "exponential", "cosine")}
+names = ("constant", "step", "exponential", "cosine", "quarter_cosine")
+drawn = {name: schedules.get(name, 0.1, total) for name in names}
 drawn["cosine + warm-up"] = schedules.get("cosine", 0.1, total, warmup_steps=warmup)
-schedules.plot_schedule(drawn, total, OUT / "schedules.png", title=f"learning rate over {total} steps")
+schedules.plot_schedule(drawn, total, OUT / "schedules.png", title=f"learning rate over {total} steps");
 
-by_schedule = compare("mlp", DATASET, optimizers=("momentum",), schedules=("constant", "cosine"),
-                      epochs=EPOCHS, seed=SEED, out_dir=OUT / "runs" / "schedules",
-                      warmup_steps=warmup, batch_size=64, **SPEED)
+# %%
+by_schedule = studies.compare("mlp", DATASET, optimizers=("momentum",), schedules=("constant", "cosine"),
+                              epochs=EPOCHS, seed=SEED, out_dir=OUT / "runs" / "schedules",
+                              warmup_steps=warmup, batch_size=64, **SPEED)
 print(by_schedule.to_text())
 
 # %% [markdown]
@@ -109,7 +134,7 @@ def build_deep_plain(input_shape, num_classes, depth=12, units=128):
     return keras.Model(inputs, keras.layers.Dense(num_classes, activation="softmax")(x))
 
 
-training.register(training.Recipe("deep_plain", build_deep_plain, "12 ReLU layers, 2x He variance"))
+training.register(training.Recipe("deep_plain", build_deep_plain, "12 ReLU layers, 2x He variance"));
 for clipnorm in (None, 1.0):
     config = training.make_config("deep_plain", DATASET, epochs=EPOCHS, optimizer="sgd", learning_rate=0.01,
                                   clipnorm=clipnorm, seed=SEED, run_dir=str(OUT / "runs" / f"clip_{clipnorm}"),
@@ -135,7 +160,7 @@ keras.utils.set_random_seed(SEED)
 model = training.build_model(config, info, steps_per_epoch)
 finder = callbacks.find_learning_rate(model, data.load(DATASET, "train", batch_size=64, seed=SEED),
                                       min_lr=1e-5, max_lr=10.0, steps=80 if FAST else 300)
-callbacks.plot_lr_finder(finder, OUT / "lr_finder.png")
+callbacks.plot_lr_finder(finder, OUT / "lr_finder.png");
 print(f"suggested SGD learning rate: {finder.suggestion:.3g} ({finder.method})")
 results["LR finder suggestion (SGD)"] = round(finder.suggestion, 4)
 
@@ -148,9 +173,9 @@ results["LR finder suggestion (SGD)"] = round(finder.suggestion, 4)
 # %%
 train_ds = data.load(DATASET, "train", batch_size=64, seed=SEED)
 val_ds, test_ds = data.load(DATASET, "validation"), data.load(DATASET, "test")
-for label, wrap in (("adam", lambda m: m), ("sam + adam", lambda m: SAMModel(m, rho=0.05))):
+for label, wrap in (("adam", lambda m: m), ("sam + adam", lambda m: models.SAMModel(m, rho=0.05))):
     keras.utils.set_random_seed(SEED)
-    model = wrap(build_mlp(info.input_shape, info.num_classes))
+    model = wrap(models.build_mlp(info.input_shape, info.num_classes))
     model.compile(optimizer=optimizers.get("adam", 1e-3), loss="sparse_categorical_crossentropy",
                   metrics=["accuracy"])
     start = time.perf_counter()
@@ -163,38 +188,66 @@ for label, wrap in (("adam", lambda m: m), ("sam + adam", lambda m: SAMModel(m, 
 
 # %% [markdown]
 # ## Your turn
+# Each exercise has an empty cell to try it in, then a solution (tagged `solution`: collapse
+# or skip it).
 #
-# 1. Write warm-up + cosine decay in numpy, `lr(t) = min(1, t / K) * lr0 * cos(pi * min(t, T) / (2 T))`,
-#    and check it against `schedules.get("cosine", lr0, T, warmup_steps=K)`.
-# 2. On the `valley` problem (curvatures 1 and 100), predict the largest stable learning
-#    rate of plain SGD, then check it with `optimizer_trajectories`.
-# 3. Clip a list of gradients to global norm 1 by hand and compare with `callbacks.clip_by_norm`.
+# **1.** Write warm-up + the lecture's quarter-cosine decay in numpy,
+# `lr(t) = min(1, t / K) * lr0 * cos(pi * min(t, T) / (2 T))`, and check it against
+# `schedules.get("quarter_cosine", lr0, T, warmup_steps=K)`.
+
+# %%
+# Your schedule here.
 
 # %% tags=["solution"]
 lr0, T, K = 0.1, 200, 20
 t = np.arange(T)
 by_hand = np.minimum(1.0, t / K) * lr0 * np.cos(np.pi * np.minimum(t, T) / (2 * T))
-ours = schedules.schedule_values(schedules.get("cosine", lr0, T, warmup_steps=K), T)
-print("warm-up + cosine, max difference:", np.max(np.abs(by_hand - ours)))
+ours = schedules.schedule_values(schedules.get("quarter_cosine", lr0, T, warmup_steps=K), T)
+print(f"warm-up + quarter cosine, largest difference: {np.max(np.abs(by_hand - ours)):.1e}")
 
-# Gradient descent on curvature L is stable while |1 - lr * L| < 1, i.e. lr < 2 / L = 0.02.
-valley = TRAJECTORY_PROBLEMS["valley"]
+# %% [markdown]
+# **2.** On the `valley` problem (curvatures 1 and 100), predict the largest stable learning
+# rate of plain SGD, then check it with `studies.optimizer_trajectories`. Why that value?
+
+# %%
+# Your prediction and check here.
+
+# %% tags=["solution"]
+valley = studies.TRAJECTORY_PROBLEMS["valley"]
 for lr in (0.019, 0.021):
-    end = optimizer_trajectories(valley.function, valley.x0, ("sgd",), steps=200, learning_rates=lr)["sgd"][-1]
-    print(f"SGD lr={lr}: ends at {np.round(end, 3)} ({'stable' if np.all(np.abs(end) < 5) else 'diverged'})")
+    end = studies.optimizer_trajectories(valley.function, valley.x0, ("sgd",), steps=200,
+                                         learning_rates=lr)["sgd"][-1]
+    verdict = "stable" if np.all(np.abs(end) < 5) else "diverged"
+    print(f"SGD lr={lr}: ends at ({end[0]:.3g}, {end[1]:.3g}) ({verdict})")
 
+# %% [markdown] tags=["solution"]
+# *Answer.* On a quadratic, one gradient step multiplies the error along a direction of
+# curvature `L` by `1 - lr * L`. It shrinks only while `|1 - lr * L| < 1`, i.e. `lr < 2 / L`.
+# The steepest direction sets the limit: `2 / 100 = 0.02`. Just below it SGD still
+# converges (slowly along the flat direction, whose factor is `1 - 0.019`), just above it
+# the steep direction oscillates with growing amplitude.
+
+# %% [markdown]
+# **3.** Clip a list of gradients to global norm 1 by hand and compare with
+# `optimizers.clip_by_global_norm`.
+
+# %%
+# Your clipping here.
+
+# %% tags=["solution"]
 grads = [np.array([3.0, 4.0]), np.array([[12.0]])]  # global norm 13
 norm = np.sqrt(sum(np.sum(g**2) for g in grads))
 clipped = [g * 1.0 / max(norm, 1.0) for g in grads]
-theirs = callbacks.clip_by_norm(grads, 1.0)
-print("clipping, max difference:", max(np.max(np.abs(a - keras.ops.convert_to_numpy(b))) for a, b in zip(clipped, theirs)))
+theirs, their_norm = optimizers.clip_by_global_norm(grads, 1.0)
+difference = max(np.max(np.abs(a - keras.ops.convert_to_numpy(b))) for a, b in zip(clipped, theirs))
+print(f"global norm {norm:.1f} (ours {float(their_norm):.1f}); clipped, largest difference: {difference:.1e}")
 
 # %% [markdown]
 # ## Results
 
 # %%
 for row in comparison.rows:
-    results[f"{row['optimizer']} val accuracy"] = row["val_accuracy"]
+    results[f"{row['optimizer']} val accuracy"] = round(row["val_accuracy"], 4)
 width = max(len(k) for k in results)
 print("\n".join(f"{k:<{width}}  {v}" for k, v in results.items()))
-write_json_atomic(OUT / "results.json", {"dataset": DATASET, "epochs": EPOCHS, "fast": FAST, **results})
+practicals.save_results(OUT, {"dataset": DATASET, "epochs": EPOCHS, "fast": FAST, **results});

@@ -1,15 +1,16 @@
-"""Training aids of lecture 3: `keras.callbacks.Callback` subclasses and gradient tools.
+"""Training aids of lecture 3: `keras.callbacks.Callback` subclasses and the LR finder.
 
     from dlcourse import callbacks
     model.fit(..., callbacks=[callbacks.EarlyStopping(patience=5, restore_best_weights=True),
+                              callbacks.ReduceLROnPlateau(factor=0.1, patience=3),
                               callbacks.GradientNormMonitor(x[:256], y[:256])])
     result = callbacks.find_learning_rate(model, train_ds)   # LR range test
 
-`EarlyStopping` mirrors `keras.callbacks.EarlyStopping`; `clip_by_norm` mirrors
-`tf.clip_by_global_norm`; the gradient monitor and the LR finder have no Keras twin.
+`EarlyStopping` and `ReduceLROnPlateau` mirror their `keras.callbacks` namesakes (same
+decisions on the same logs); the gradient monitor and the LR finder have no Keras twin.
+Gradient clipping is an optimiser matter: `dlcourse.optimizers.clip_by_global_norm`.
 """
 
-from dlcourse.callbacks.clipping import clip_by_norm, global_norm
 from dlcourse.callbacks.early_stopping import EarlyStopping
 from dlcourse.callbacks.gradient_monitor import GradientNormMonitor
 from dlcourse.callbacks.lr_finder import (
@@ -18,11 +19,11 @@ from dlcourse.callbacks.lr_finder import (
     find_learning_rate,
     plot_lr_finder,
 )
+from dlcourse.callbacks.reduce_lr_on_plateau import ReduceLROnPlateau
 
 __all__ = [
     "EarlyStopping",
-    "clip_by_norm",
-    "global_norm",
+    "ReduceLROnPlateau",
     "GradientNormMonitor",
     "LearningRateRangeTest",
     "LRFinderResult",

@@ -1,13 +1,9 @@
 """Early stopping, written from scratch: stop when the monitored value stops improving."""
 
-import warnings
-
 import keras
 
+from dlcourse.callbacks._monitor import check_mode, improves, maximise, monitored
 from dlcourse.errors import DLCourseError
-
-# Names whose direction `mode="auto"` can infer without asking the model.
-_MAXIMISED = ("accuracy", "acc", "auc", "precision", "recall", "f1_score", "r2_score")
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -59,10 +55,7 @@ class EarlyStopping(keras.callbacks.Callback):
     def __init__(self, monitor="val_loss", min_delta=0, patience=0, mode="auto",
                  restore_best_weights=False, start_from_epoch=0, baseline=None):
         super().__init__()
-        if mode not in ("auto", "min", "max"):
-            raise DLCourseError(
-                f"`mode` must be 'auto', 'min' or 'max'. Received: mode={mode!r}"
-            )
+        check_mode(mode)
         if patience < 0 or start_from_epoch < 0:
             raise DLCourseError(
                 "`patience` and `start_from_epoch` must be >= 0. "
@@ -90,18 +83,9 @@ class EarlyStopping(keras.callbacks.Callback):
         self._reset()
 
     def on_epoch_end(self, epoch, logs=None):
-        logs = logs or {}
-        current = logs.get(self.monitor)
-        if current is None:
-            warnings.warn(
-                f"Early stopping watches `{self.monitor}`, which is not in the logs. "
-                f"Available: {', '.join(logs)}",
-                stacklevel=2,
-            )
+        current = monitored(logs or {}, self.monitor, "EarlyStopping")
+        if current is None or epoch < self.start_from_epoch:
             return
-        if epoch < self.start_from_epoch:
-            return
-        current = float(current)
         if self.restore_best_weights and self.best_weights is None:
             self.best_weights, self.best_epoch = self.model.get_weights(), epoch
         self.wait += 1
@@ -120,29 +104,9 @@ class EarlyStopping(keras.callbacks.Callback):
             self.model.set_weights(self.best_weights)
 
     def _improves(self, value, reference):
-        if reference is None:
-            return True
-        if self._maximise is None:
-            self._maximise = self._infer_maximise()
-        if self._maximise:
-            return value - self.min_delta > reference
-        return value + self.min_delta < reference
-
-    def _infer_maximise(self):
-        if self.mode != "auto":
-            return self.mode == "max"
-        name = self.monitor.removeprefix("val_")
-        if name.endswith("loss"):
-            return False
-        if name.endswith(_MAXIMISED):
-            return True
-        for metric in _compiled_metrics(self.model):
-            if metric.name == name and hasattr(metric, "_direction"):
-                return metric._direction == "up"
-        raise DLCourseError(
-            f"EarlyStopping cannot tell whether `{self.monitor}` should go up or down. "
-            "Pass mode='max' or mode='min'."
-        )
+        if reference is not None and self._maximise is None:
+            self._maximise = maximise(self.monitor, self.mode, self.model, "EarlyStopping")
+        return improves(value, reference, self._maximise, self.min_delta)
 
     def get_config(self):
         return {
@@ -154,11 +118,3 @@ class EarlyStopping(keras.callbacks.Callback):
     @classmethod
     def from_config(cls, config):
         return cls(**config)
-
-
-def _compiled_metrics(model):
-    """The model's metric objects, unpacked from Keras's compile containers."""
-    found = []
-    for metric in getattr(model, "metrics", None) or []:
-        found.extend(getattr(metric, "metrics", None) or [metric])
-    return found

@@ -6,6 +6,7 @@ import keras
 import tensorflow as tf
 
 from dlcourse.errors import DLCourseError
+from dlcourse.optimizers.clipping import global_norm
 
 
 class GradientNormMonitor(keras.callbacks.Callback):
@@ -94,11 +95,7 @@ class GradientNormMonitor(keras.callbacks.Callback):
                 x=self.x, y=self.y, y_pred=y_pred, training=False
             )
         grads = tape.gradient(loss, [layer.trainable_weights for layer in layers])
-        norms = {}
-        for layer, layer_grads in zip(layers, grads):
-            squares = [tf.reduce_sum(tf.square(g)) for g in layer_grads if g is not None]
-            norms[layer.name] = float(tf.sqrt(tf.add_n(squares))) if squares else 0.0
-        return norms
+        return {layer.name: float(global_norm(layer_grads)) for layer, layer_grads in zip(layers, grads)}
 
     def _classify(self, norm):
         if not math.isfinite(norm) or norm > self.high:

@@ -7,7 +7,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dlcourse import plots
+from dlcourse import _compat
 from dlcourse.errors import DLCourseError
 
 
@@ -143,7 +143,7 @@ def _check_model(model):
     optimizer = getattr(model, "optimizer", None)
     if optimizer is None or not getattr(model, "compiled", False):
         raise DLCourseError("The LR finder needs a compiled model. Call model.compile() first.")
-    if isinstance(optimizer._learning_rate, keras.optimizers.schedules.LearningRateSchedule):
+    if isinstance(_compat.learning_rate_value(optimizer), keras.optimizers.schedules.LearningRateSchedule):
         raise DLCourseError(
             "The LR finder needs an optimizer with a float learning_rate, not a schedule. "
             "Compile with e.g. keras.optimizers.SGD(learning_rate=0.01)."
@@ -184,6 +184,8 @@ def plot_lr_finder(result, path, title="Learning-rate range test"):
     Returns:
         The `pathlib.Path` written.
     """
+    from dlcourse import plots
+
     fig, ax = plots.figure(size=(6.0, 4.0))
     ax.plot(result.learning_rates, result.losses, alpha=0.3, label="loss (per batch)")
     ax.plot(result.learning_rates, result.smoothed_losses, label="smoothed loss")

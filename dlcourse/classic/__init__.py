@@ -34,7 +34,7 @@ from dlcourse.classic.linear import (
     logistic_regression,
     perceptron,
 )
-from dlcourse.classic.logistic import LogisticLoss, logistic_gradient, logistic_loss, sigmoid
+from dlcourse.classic.logistic import LogisticLoss, mean_logistic_gradient, mean_logistic_loss, sigmoid
 from dlcourse.classic.minimize import METHODS, OptimizeResult, minimize
 from dlcourse.classic.products import product_norms, random_matrix_products
 from dlcourse.classic.rates import convergence_orders, estimate_order, step_size_bound, zigzag_rate
@@ -68,8 +68,8 @@ __all__ = [
     "gradient",
     "hessian",
     "himmelblau_basins",
-    "logistic_gradient",
-    "logistic_loss",
+    "mean_logistic_gradient",
+    "mean_logistic_loss",
     "logistic_regression",
     "minimize",
     "perceptron",

@@ -15,7 +15,6 @@ import numpy as np
 from dlcourse.classic.figures import draw_decision_boundary
 from dlcourse.classic.linear import PolynomialFeatures, RBFFeatures, logistic_regression, perceptron
 from dlcourse.data import toy
-from dlcourse.plots import figure, save_figure
 
 
 def toy_sets(n_samples=200, seed=0):
@@ -58,12 +57,14 @@ def compare_classifiers(n_samples=200, epochs=300, seed=0, path=None):
     }
     if path is not None:
         columns = list(next(iter(fitted.values())))
-        fig, axes = figure(ncols=len(columns), nrows=len(sets), size=(2.8, 2.6))
+        from dlcourse import plots
+
+        fig, axes = plots.figure(ncols=len(columns), nrows=len(sets), size=(2.8, 2.6))
         axes = np.reshape(axes, (len(sets), len(columns)))
         for row, (name, models) in enumerate(fitted.items()):
             for col, (model, clf) in enumerate(models.items()):
                 accuracy = numbers[name][model]
                 title = f"{name}: {model}\naccuracy {accuracy:.2f}"
                 draw_decision_boundary(axes[row, col], clf, *sets[name], title)
-        numbers = {**numbers, "figure": str(save_figure(fig, path))}
+        numbers = {**numbers, "figure": str(plots.save_figure(fig, path))}
     return numbers

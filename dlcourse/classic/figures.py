@@ -1,14 +1,15 @@
 """Figures for practical 1: contours with trajectories, log-scale convergence, boundaries.
 
-All build on `dlcourse.plots.figure` / `save_figure` (headless, atomic PNG writes).
-Functions that draw on an existing axis take `ax`; the `plot_*` ones write a file and
-return its path.
+All build on `dlcourse.plots.figure` / `save_figure` (atomic PNG writes, shown inline
+in a notebook). Functions that draw on an existing axis take `ax`; the `plot_*` ones
+write a file and return its path. `plot_trajectories` is the package's one picture of
+iterates on a contour plot (practical 1's methods and lecture 3's optimisers alike).
 """
 
 import numpy as np
 import tensorflow as tf
 
-from dlcourse.plots import figure, save_figure
+from dlcourse.errors import DLCourseError
 
 
 def evaluate_grid(fun, xlim, ylim, num=120):
@@ -29,13 +30,17 @@ def evaluate_grid(fun, xlim, ylim, num=120):
 
 
 def draw_contour(ax, fun, xlim, ylim, levels=30, log=True, num=120):
-    """Contour lines of `fun` (of log(1 + f - min f) when `log`, to show valleys)."""
+    """Contour lines of `fun` (of log(1 + f - min f) when `log`, to show valleys), with its
+    known minimisers (stars) and saddles (crosses). `log=None`: log when f >= 0 on the view."""
     grid_x, grid_y, z = evaluate_grid(fun, xlim, ylim, num)
+    if log is None:
+        log = bool(z.min() >= 0)
     shown = np.log1p(z - z.min()) if log else z
     ax.contour(grid_x, grid_y, shown, levels=levels, cmap="viridis", linewidths=0.7)
-    minimizers = getattr(fun, "minimizers", np.zeros((0, 2)))
-    if len(minimizers) and minimizers.shape[1] == 2:
-        ax.plot(minimizers[:, 0], minimizers[:, 1], "k*", markersize=10, label="minimisers")
+    for special, marker in (("minimizers", "k*"), ("saddles", "kx")):
+        points = np.asarray(getattr(fun, special, np.zeros((0, 2))))
+        if len(points) and points.shape[1] == 2:
+            ax.plot(points[:, 0], points[:, 1], marker, markersize=10, label=special[:-1])
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_xlabel("x0")
@@ -52,18 +57,45 @@ def draw_trajectory(ax, xs, label, max_points=400, **kwargs):
     ax.plot(xs[0, 0], xs[0, 1], "ko", markersize=4)
 
 
-def plot_trajectories(fun, trajectories, path, xlim, ylim, title=None, log=True):
-    """Contour of `fun` with one trajectory per entry of `trajectories` (name -> (k, 2))."""
-    fig, ax = figure(size=(5.5, 4.5))
+def plot_trajectories(fun, trajectories, path, xlim=None, ylim=None, title=None, log=None):
+    """Contour of `fun` with one trajectory per entry of `trajectories`, written to `path`.
+
+    Args:
+        fun: a 2-D test function (a callable on a float64 tensor of 2 coordinates).
+        trajectories: `{name: array (k, 2)}` of iterates; non-finite rows (a diverged
+            run) are left out.
+        path: where to write the PNG.
+        xlim, ylim: the view; default: the finite iterates' extent, padded by 10 %.
+        title: the figure title; default: the function's class name.
+        log: contours of log(1 + f - min f) (for valleys); None: when f >= 0 on the view.
+
+    Returns:
+        The `pathlib.Path` written.
+    """
+    from dlcourse import plots
+
+    if not trajectories:
+        raise DLCourseError("`trajectories` is empty. Pass `{name: array (k, 2)}` of iterates.")
+    xlim, ylim = _view(trajectories, xlim, ylim)
+    fig, ax = plots.figure(size=(6.0, 4.8))
     draw_contour(ax, fun, xlim, ylim, log=log)
     for name, xs in trajectories.items():
         draw_trajectory(ax, xs, name)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
-    ax.legend(fontsize=8)
-    if title:
-        ax.set_title(title)
-    return save_figure(fig, path)
+    ax.legend(fontsize=7, ncol=2)
+    ax.set_title(title or type(fun).__name__)
+    return plots.save_figure(fig, path)
+
+
+def _view(trajectories, xlim, ylim):
+    """The given limits, or the finite points' extent padded by 10 % on each side."""
+    points = np.concatenate([np.asarray(p, dtype="float64").reshape(-1, 2) for p in trajectories.values()])
+    points = points[np.all(np.isfinite(points), axis=1)]
+    low, high = points.min(axis=0), points.max(axis=0)
+    pad = np.maximum(0.1 * (high - low), 0.1)
+    return (tuple(xlim) if xlim else (low[0] - pad[0], high[0] + pad[0]),
+            tuple(ylim) if ylim else (low[1] - pad[1], high[1] + pad[1]))
 
 
 def draw_convergence(ax, curves, xlabel="iteration", ylabel="error", xs=None):
@@ -81,11 +113,13 @@ def draw_convergence(ax, curves, xlabel="iteration", ylabel="error", xs=None):
 
 def plot_convergence(curves, path, xlabel="iteration", ylabel="error", title=None, xs=None):
     """`draw_convergence` on a new figure, written to `path`."""
-    fig, ax = figure()
+    from dlcourse import plots
+
+    fig, ax = plots.figure()
     draw_convergence(ax, curves, xlabel, ylabel, xs)
     if title:
         ax.set_title(title)
-    return save_figure(fig, path)
+    return plots.save_figure(fig, path)
 
 
 def draw_decision_boundary(ax, classifier, x, y, title=None, num=200):

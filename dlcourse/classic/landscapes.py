@@ -15,7 +15,6 @@ import numpy as np
 from dlcourse.classic.figures import draw_contour, draw_trajectory
 from dlcourse.classic.functions import Himmelblau, Saddle
 from dlcourse.classic.minimize import minimize
-from dlcourse.plots import figure, save_figure
 
 
 def saddle_escape(x0=(1.0, 1e-3), iterations=40, learning_rate=0.1, path=None):
@@ -41,7 +40,9 @@ def saddle_escape(x0=(1.0, 1e-3), iterations=40, learning_rate=0.1, path=None):
             "escaped": bool(distance > 1 and result.fun < 0),
         }
     if path is not None:
-        fig, ax = figure(size=(5.5, 4.5))
+        from dlcourse import plots
+
+        fig, ax = plots.figure(size=(5.5, 4.5))
         draw_contour(ax, fun, (-1.5, 1.5), (-1.5, 1.5), log=False)
         for name, result in runs.items():
             draw_trajectory(ax, result.trace["x"], name)
@@ -50,7 +51,7 @@ def saddle_escape(x0=(1.0, 1e-3), iterations=40, learning_rate=0.1, path=None):
         ax.set_ylim(-1.5, 1.5)
         ax.legend(fontsize=8)
         ax.set_title("f = x^2 - y^2: Newton is attracted, GD escapes")
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers
 
 
@@ -80,7 +81,9 @@ def himmelblau_basins(grid=15, limit=5.0, method="armijo", maxiter=300, path=Non
         "labels": labels.tolist(),
     }
     if path is not None:
-        fig, ax = figure(size=(5.5, 4.5))
+        from dlcourse import plots
+
+        fig, ax = plots.figure(size=(5.5, 4.5))
         draw_contour(ax, fun, (-limit - 0.5, limit + 0.5), (-limit - 0.5, limit + 0.5))
         grid_x, grid_y = np.meshgrid(axis, axis)
         colours = np.array(["tab:red", "tab:blue", "tab:green", "tab:purple", "gray"])
@@ -88,5 +91,5 @@ def himmelblau_basins(grid=15, limit=5.0, method="armijo", maxiter=300, path=Non
         for xs in paths:
             draw_trajectory(ax, xs, None, color="k", alpha=0.6)
         ax.set_title(f"Himmelblau: basin of each start ({method})")
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers

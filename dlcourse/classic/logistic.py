@@ -8,8 +8,10 @@ With features `x` (m, d), labels `y` in {0, 1} and parameters `w = [weights (d),
     gradient = [x^T (p - y) / m + l2 * weights,  mean(p - y)]
     Hessian  = X1^T diag(p * (1 - p)) X1 / m  (+ l2 on the weight block),  X1 = [x, 1]
 
-`LogisticLoss` is a `TestFunction` (tape derivatives); `logistic_gradient` is the closed
-form above in numpy, which `sgd` uses on mini-batches.
+`LogisticLoss` is a `TestFunction` (tape derivatives); `mean_logistic_loss` and
+`mean_logistic_gradient` are the closed forms above in numpy, which `sgd` uses on
+mini-batches. The names say "mean": labels 0/1, averaged over the data. The same loss
+per sample, for labels in {-1, +1}, is `dlcourse.nn.margin_logistic_loss`.
 """
 
 import numpy as np
@@ -40,13 +42,13 @@ def sigmoid(z):
     return np.where(z >= 0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
 
 
-def logistic_loss(w, x, y, l2=0.0):
-    """The loss above, in numpy (no tape)."""
+def mean_logistic_loss(w, x, y, l2=0.0):
+    """The mean loss above (labels 0/1), in numpy (no tape): a float."""
     z = x @ w[:-1] + w[-1]
     return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * l2 * np.sum(w[:-1] ** 2))
 
 
-def logistic_gradient(w, x, y, l2=0.0):
+def mean_logistic_gradient(w, x, y, l2=0.0):
     """The closed-form gradient above, in numpy: shape (d + 1,)."""
     residual = sigmoid(x @ w[:-1] + w[-1]) - y
     return np.r_[x.T @ residual / len(y) + l2 * w[:-1], np.mean(residual)]

@@ -16,7 +16,6 @@ exploding gradients.
 import numpy as np
 
 from dlcourse.errors import DLCourseError
-from dlcourse.plots import figure, save_figure
 
 
 def product_norms(sigma, factors=100, dim=32, trials=20, seed=0):
@@ -53,7 +52,9 @@ def random_matrix_products(sigmas=(0.5, 1.0, 2.0), factors=100, dim=32, trials=2
         "predicted": {str(s): float(factors * np.log10(s)) for s in sigmas},
     }
     if path is not None:
-        fig, ax = figure()
+        from dlcourse import plots
+
+        fig, ax = plots.figure()
         layers = np.arange(factors + 1)
         for s, c in curves.items():
             line = ax.plot(layers, np.median(c, axis=0), label=f"sigma = {s:g}")[0]
@@ -63,5 +64,5 @@ def random_matrix_products(sigmas=(0.5, 1.0, 2.0), factors=100, dim=32, trials=2
         ax.set_ylabel("log10 |W_l ... W_1 v|")
         ax.grid(alpha=0.3)
         ax.legend()
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers

@@ -20,7 +20,6 @@ from dlcourse.classic.figures import draw_contour, draw_convergence, draw_trajec
 from dlcourse.classic.functions import Quadratic, Rosenbrock
 from dlcourse.classic.line_search import quadratic_model_change
 from dlcourse.classic.minimize import minimize
-from dlcourse.plots import figure, save_figure
 
 
 def step_size_bound(condition_number=100.0, x0=(1.0, 1.0), path=None):
@@ -41,7 +40,9 @@ def step_size_bound(condition_number=100.0, x0=(1.0, 1.0), path=None):
         "slope_above": float(-g @ g + 1.5 * alpha_star * (g @ H @ g)),
     }
     if path is not None:
-        fig, ax = figure()
+        from dlcourse import plots
+
+        fig, ax = plots.figure()
         grid = np.linspace(0, 2.6, 200) * alpha_star
         ax.plot(grid / alpha_star, quadratic_model_change(grid, g, H), label="m(alpha) - f(x)")
         ax.axhline(0, color="k", linewidth=0.5)
@@ -50,7 +51,7 @@ def step_size_bound(condition_number=100.0, x0=(1.0, 1.0), path=None):
         ax.set_xlabel("alpha / alpha*   (alpha* = g^T g / g^T H g)")
         ax.set_ylabel("change of the quadratic model")
         ax.legend(fontsize=8)
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers
 
 
@@ -74,7 +75,9 @@ def zigzag_rate(condition_number=100.0, iterations=100, path=None):
         "iterations": int(fixed.nit),
     }
     if path is not None:
-        fig, axes = figure(ncols=2)
+        from dlcourse import plots
+
+        fig, axes = plots.figure(ncols=2)
         lim = (-1.1 * kappa, 1.1 * kappa)
         draw_contour(axes[0], fun, lim, (-1.5, 1.5), log=False)
         draw_trajectory(axes[0], exact.trace["x"][:40], "exact line search")
@@ -85,7 +88,7 @@ def zigzag_rate(condition_number=100.0, iterations=100, path=None):
         axes[1].semilogy(steps, errors[0] * theory**steps, "k--", label="theory: r^k, r^2k")
         axes[1].semilogy(steps, values[0] * theory ** (2 * steps), "k--")
         axes[1].legend(fontsize=8)
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers
 
 
@@ -142,12 +145,14 @@ def convergence_orders(gd_maxiter=60000, learning_rate=1e-3, target=1e-8, path=N
         "quadratic_newton_error": float(np.linalg.norm(one_step.x - quadratic.minimizers[0])),
     }
     if path is not None:
-        fig, axes = figure(ncols=2)
+        from dlcourse import plots
+
+        fig, axes = plots.figure(ncols=2)
         draw_contour(axes[0], fun, (-1.5, 1.5), (-0.5, 1.5))
         draw_trajectory(axes[0], damped.trace["x"], "damped Newton")
         draw_trajectory(axes[0], gd.trace["x"], "GD")
         axes[0].legend(fontsize=8)
         draw_convergence(axes[1], {"damped Newton": e_newton, "GD": e_gd}, ylabel="|x - x*|")
         axes[1].set_xscale("symlog", linthresh=10)
-        numbers["figure"] = str(save_figure(fig, path))
+        numbers["figure"] = str(plots.save_figure(fig, path))
     return numbers

@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from dlcourse.classic.logistic import check_dataset, logistic_gradient, logistic_loss
+from dlcourse.classic.logistic import check_dataset, mean_logistic_gradient, mean_logistic_loss
 from dlcourse.errors import DLCourseError
 
 SCHEDULES = ("constant", "inv_sqrt")
@@ -42,7 +42,7 @@ def sgd(x, y, batch_size, epochs=20, learning_rate=0.5, schedule="constant", l2=
     batch_size = int(batch_size)
     rng = np.random.default_rng(seed)
     w = np.zeros(x.shape[1] + 1)
-    losses, times, t, elapsed = [logistic_loss(w, x, y, l2)], [0.0], 0, 0.0
+    losses, times, t, elapsed = [mean_logistic_loss(w, x, y, l2)], [0.0], 0, 0.0
     for _ in range(int(epochs)):
         order = rng.permutation(m)
         start = time.perf_counter()
@@ -50,9 +50,9 @@ def sgd(x, y, batch_size, epochs=20, learning_rate=0.5, schedule="constant", l2=
             batch = order[begin : begin + batch_size]
             t += 1
             eta = learning_rate if schedule == "constant" else learning_rate / np.sqrt(t)
-            w = w - eta * logistic_gradient(w, x[batch], y[batch], l2)
+            w = w - eta * mean_logistic_gradient(w, x[batch], y[batch], l2)
         elapsed += time.perf_counter() - start
-        losses.append(logistic_loss(w, x, y, l2))
+        losses.append(mean_logistic_loss(w, x, y, l2))
         times.append(elapsed)
     return {
         "epoch": np.arange(int(epochs) + 1),

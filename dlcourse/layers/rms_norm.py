@@ -1,4 +1,4 @@
-"""Root-mean-square normalisation (Zhang & Sennrich 2019). Twin: `keras.layers.RMSNormalization`."""
+"""Root-mean-square normalisation (Zhang & Sennrich 2019)."""
 
 import keras
 from keras import ops
@@ -9,7 +9,11 @@ from dlcourse.layers._moments import normalized_axes
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class RMSNorm(keras.layers.Layer):
-    """RMS normalisation: layer norm without the mean. Twin of `keras.layers.RMSNormalization`.
+    """RMS normalisation: layer norm without the mean. Mirrors `keras.layers.RMSNormalization`.
+
+    The same maths, arguments (`axis`, `epsilon`) and weight (`gamma` here, `scale` in
+    Keras), under the paper's shorter name; the tests compare the two with copied weights
+    (outputs and gradients), also where epsilon matters (small inputs, large epsilon).
 
     For each example, over the axes in `axis`:
 

@@ -4,6 +4,10 @@ import keras
 import tensorflow as tf
 from keras import ops
 
+from dlcourse import _compat
+from dlcourse.errors import DLCourseError
+from dlcourse.optimizers.clipping import global_norm
+
 # Keeps eps finite when the gradient is exactly zero.
 _NORM_FLOOR = 1e-12
 
@@ -52,9 +56,9 @@ class SAMModel(keras.Model):
     def __init__(self, inner, rho=0.05, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(inner, keras.Model):
-            raise ValueError(f"`inner` must be a keras.Model. Received: inner={inner!r}")
+            raise DLCourseError(f"`inner` must be a keras.Model. Received: inner={inner!r}")
         if not rho > 0:
-            raise ValueError(f"`rho` must be positive. Received: rho={rho}")
+            raise DLCourseError(f"`rho` must be positive. Received: rho={rho}")
         self.inner = inner
         self.rho = float(rho)
         self.perturbed_loss_tracker = keras.metrics.Mean(name="perturbed_loss")
@@ -81,8 +85,7 @@ class SAMModel(keras.Model):
         variables = self.trainable_variables
         y_pred, loss, gradients = self._loss_and_gradients(x, y, sample_weight)
         # Ascent: eps = rho * g / ||g||; loss scaling cancels in the ratio.
-        norm = ops.sqrt(ops.sum(ops.stack(
-            [ops.sum(ops.square(g)) for g in gradients if g is not None])))
+        norm = global_norm(gradients)
         scale = self.rho / (norm + _NORM_FLOOR)
         epsilons = [None if g is None else ops.cast(g * scale, v.dtype)
                     for g, v in zip(gradients, variables)]
@@ -106,8 +109,10 @@ class SAMModel(keras.Model):
         # Plain `fit` logs the per-replica loss times the replica count, weighted by batch.
         replicas = tf.distribute.get_strategy().num_replicas_in_sync
         batch_size = tf.shape(tf.nest.flatten(x)[0])[0]
-        if self._loss_tracker is not None:
-            self._loss_tracker.update_state(loss * replicas, sample_weight=batch_size)
+        # Only the default train_step updates the `loss` tracker: a custom one must do it.
+        tracker = _compat.loss_tracker(self)
+        if tracker is not None:
+            tracker.update_state(loss * replicas, sample_weight=batch_size)
         self.perturbed_loss_tracker.update_state(perturbed_loss * replicas,
                                                  sample_weight=batch_size)
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)

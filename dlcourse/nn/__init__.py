@@ -3,7 +3,7 @@
     from dlcourse import nn
     nn.activations.get("tanh").derivative(x)          # activations with derivatives
     nn.categorical_crossentropy(y, logits, from_logits=True)
-    net = nn.MLP([64, 32, 10], activation="relu", seed=0)   # hand-written backprop
+    net = nn.MLP([784, 64, 32, 10], activation="relu", seed=0)   # hand-written backprop
     nn.gradient_check(lambda: net.loss(x, y), net.params, net.gradients(x, y)[1])
     nn.initializers.get("he_normal")((64, 32), rng)
     nn.plot_init_experiment(nn.run_init_experiment(depth=20), "init.png")
@@ -28,8 +28,8 @@ from dlcourse.nn.losses import (
     zero_one_loss,
 )
 from dlcourse.nn.margin_losses import (
-    logistic_loss,
-    logistic_loss_gradient,
+    margin_logistic_loss,
+    margin_logistic_loss_gradient,
     perceptron_loss,
     perceptron_loss_gradient,
 )
@@ -58,8 +58,8 @@ __all__ = [
     "zero_one_loss",
     "perceptron_loss",
     "perceptron_loss_gradient",
-    "logistic_loss",
-    "logistic_loss_gradient",
+    "margin_logistic_loss",
+    "margin_logistic_loss_gradient",
     "penalty",
     "penalty_gradient",
     "regularized_risk",

@@ -29,7 +29,6 @@ Example:
 
 import numpy as np
 
-from dlcourse import plots
 from dlcourse.errors import DLCourseError
 from dlcourse.nn import activations as _activations
 from dlcourse.nn import initializers as _initializers
@@ -102,6 +101,8 @@ def plot_init_experiment(results, path):
     if not results:
         raise DLCourseError("`results` is empty: pass the list from `run_init_experiment`.")
     names = list(dict.fromkeys(r["activation"] for r in results))
+    from dlcourse import plots
+
     fig, axes = plots.figure(ncols=len(names), nrows=2, size=(4.2, 3.2))
     axes = np.asarray(axes).reshape(2, len(names))
     for col, name in enumerate(names):

@@ -16,6 +16,10 @@ logaddexp(0, -y f), which never overflows (f = 1000 gives 0, f = -1000 gives 100
 The perceptron loss is 0 on every correctly classified point, however small its
 margin; the logistic loss keeps pushing the margin up, more gently as it grows.
 
+Names: `margin_logistic_loss` takes labels in {-1, +1} and returns one loss per sample;
+practical 1's `dlcourse.classic.mean_logistic_loss` is the same loss written for labels
+in {0, 1}, as a function of the weights, averaged over a dataset.
+
 Example:
 
     perceptron_loss(np.array([1, -1]), np.array([0.5, 0.5]))   # [0.0, 0.5]
@@ -62,7 +66,7 @@ def perceptron_loss_gradient(y_true, scores):
     return np.where(y * f <= 0, -y, 0.0)
 
 
-def logistic_loss(y_true, scores):
+def margin_logistic_loss(y_true, scores):
     """log(1 + exp(-y * f)) per sample, computed as logaddexp(0, -y * f).
 
     Args:
@@ -76,7 +80,7 @@ def logistic_loss(y_true, scores):
     return np.logaddexp(0.0, -y * f)
 
 
-def logistic_loss_gradient(y_true, scores):
+def margin_logistic_loss_gradient(y_true, scores):
     """d logistic / d f = -y * sigmoid(-y * f) = -y / (1 + exp(y * f))."""
     y, f = _labels(y_true, scores)
     # exp(-logaddexp(0, m)) = 1 / (1 + exp(m)) without overflow.

@@ -21,7 +21,7 @@ then d l / d A_2 = [A_3^T (l'(x_3) sigma_3'(...))] sigma_2'(A_2 x_1 + b_2) x_1^T
 
 Example (the course's digit MLP, 784-64-32-10, has 52,650 parameters):
 
-    net = MLP([64, 32, 10], activation="relu", seed=0)
+    net = MLP([784, 64, 32, 10], activation="relu", seed=0)   # layer_sizes: inputs first
     history = net.fit(x, y, epochs=10, batch_size=32, learning_rate=0.1)
 """
 

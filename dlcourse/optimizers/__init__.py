@@ -7,14 +7,16 @@ registered for `.keras` saving under the package name "dlcourse":
     RAdam, Lookahead, Ranger             no Keras twin (checked against the papers)
     MomentumWarmup                       momentum schedule for SGD (0.5 -> 0.9)
     get(name, learning_rate, **kwargs)   the factory behind `dlcourse train --optimizer`
+    global_norm, clip_by_global_norm     twins of `tf.linalg.global_norm`, `tf.clip_by_global_norm`
 
 Sharpness-aware minimisation is a train step, not an update rule: see
-`dlcourse.models.sam.SAMModel`.
+`dlcourse.models.SAMModel`.
 """
 
 from dlcourse.optimizers.adagrad import Adagrad
 from dlcourse.optimizers.adam import Adam
 from dlcourse.optimizers.adamw import AdamW
+from dlcourse.optimizers.clipping import clip_by_global_norm, global_norm
 from dlcourse.optimizers.factory import OPTIMIZER_NAMES, get
 from dlcourse.optimizers.lookahead import Lookahead
 from dlcourse.optimizers.momentum_warmup import MomentumWarmup
@@ -22,20 +24,8 @@ from dlcourse.optimizers.radam import RAdam
 from dlcourse.optimizers.ranger import Ranger
 from dlcourse.optimizers.rmsprop import RMSprop
 from dlcourse.optimizers.sgd import SGD
-from dlcourse.optimizers.trajectories import (
-    TRAJECTORY_OPTIMIZERS,
-    TRAJECTORY_PROBLEMS,
-    optimizer_trajectories,
-    plot_problem,
-    plot_trajectories,
-)
 
 __all__ = [
-    "optimizer_trajectories",
-    "plot_trajectories",
-    "plot_problem",
-    "TRAJECTORY_PROBLEMS",
-    "TRAJECTORY_OPTIMIZERS",
     "SGD",
     "MomentumWarmup",
     "Adagrad",
@@ -47,4 +37,6 @@ __all__ = [
     "Ranger",
     "get",
     "OPTIMIZER_NAMES",
+    "global_norm",
+    "clip_by_global_norm",
 ]

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class Adagrad(keras.optimizers.Optimizer):
@@ -40,7 +42,7 @@ class Adagrad(keras.optimizers.Optimizer):
                  **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         if initial_accumulator_value < 0:
-            raise ValueError(
+            raise DLCourseError(
                 "`initial_accumulator_value` must be >= 0. "
                 f"Received: initial_accumulator_value={initial_accumulator_value}"
             )

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class Adam(keras.optimizers.Optimizer):
@@ -45,7 +47,7 @@ class Adam(keras.optimizers.Optimizer):
         super().__init__(learning_rate=learning_rate, **kwargs)
         for arg_name, value in (("beta_1", beta_1), ("beta_2", beta_2)):
             if not 0.0 <= value < 1.0:
-                raise ValueError(f"`{arg_name}` must be in [0, 1). Received: {arg_name}={value}")
+                raise DLCourseError(f"`{arg_name}` must be in [0, 1). Received: {arg_name}={value}")
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon

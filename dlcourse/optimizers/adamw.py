@@ -3,6 +3,7 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
 from dlcourse.optimizers.adam import Adam
 
 
@@ -44,7 +45,7 @@ class AdamW(Adam):
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999,
                  epsilon=1e-7, amsgrad=False, **kwargs):
         if weight_decay is None:
-            raise ValueError(
+            raise DLCourseError(
                 "`weight_decay` must be a float for AdamW (use Adam for none). "
                 "Received: weight_decay=None"
             )

@@ -3,10 +3,11 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 # Base-class arguments Lookahead refuses: they belong to the inner optimiser.
 _INNER_ONLY = ("weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema",
                "loss_scale_factor", "gradient_accumulation_steps")
-
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -50,7 +51,7 @@ class Lookahead(keras.optimizers.Optimizer):
     def __init__(self, optimizer, sync_period=6, slow_step_size=0.5, name=None, **kwargs):
         for arg_name in _INNER_ONLY:
             if kwargs.get(arg_name) not in (None, False):
-                raise ValueError(
+                raise DLCourseError(
                     f"Lookahead does not take `{arg_name}`: set it on the inner optimizer. "
                     f"Received: {arg_name}={kwargs[arg_name]}"
                 )
@@ -59,16 +60,16 @@ class Lookahead(keras.optimizers.Optimizer):
         kwargs.pop("ema_momentum", None)
         kwargs.pop("ema_overwrite_frequency", None)
         if kwargs:
-            raise ValueError(f"Lookahead got unexpected arguments: {sorted(kwargs)}")
+            raise DLCourseError(f"Lookahead got unexpected arguments: {sorted(kwargs)}")
         if not isinstance(optimizer, keras.optimizers.Optimizer):
-            raise ValueError(
+            raise DLCourseError(
                 "`optimizer` must be a keras.optimizers.Optimizer instance, e.g. "
                 f"keras.optimizers.Adam(). Received: optimizer={optimizer!r}"
             )
         if int(sync_period) < 1:
-            raise ValueError(f"`sync_period` must be >= 1. Received: sync_period={sync_period}")
+            raise DLCourseError(f"`sync_period` must be >= 1. Received: sync_period={sync_period}")
         if not 0.0 < slow_step_size <= 1.0:
-            raise ValueError(
+            raise DLCourseError(
                 f"`slow_step_size` must be in (0, 1]. Received: slow_step_size={slow_step_size}"
             )
         super().__init__(learning_rate=0.0, name=name)

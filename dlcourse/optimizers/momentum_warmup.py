@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class MomentumWarmup(keras.optimizers.schedules.LearningRateSchedule):
@@ -38,11 +40,11 @@ class MomentumWarmup(keras.optimizers.schedules.LearningRateSchedule):
         for arg_name, value in (("initial_momentum", initial_momentum),
                                 ("final_momentum", final_momentum)):
             if not 0.0 <= float(value) <= 1.0:
-                raise ValueError(
+                raise DLCourseError(
                     f"`{arg_name}` must be in [0, 1]. Received: {arg_name}={value}"
                 )
         if int(warmup_steps) < 1:
-            raise ValueError(
+            raise DLCourseError(
                 f"`warmup_steps` must be a positive integer. Received: warmup_steps={warmup_steps}"
             )
         self.initial_momentum = float(initial_momentum)

@@ -5,6 +5,8 @@ import math
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class RAdam(keras.optimizers.Optimizer):
@@ -58,11 +60,11 @@ class RAdam(keras.optimizers.Optimizer):
                  sma_threshold=5.0, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         if not 0.0 <= beta_1 < 1.0:
-            raise ValueError(f"`beta_1` must be in [0, 1). Received: beta_1={beta_1}")
+            raise DLCourseError(f"`beta_1` must be in [0, 1). Received: beta_1={beta_1}")
         if not 0.0 < beta_2 < 1.0:
-            raise ValueError(f"`beta_2` must be in (0, 1). Received: beta_2={beta_2}")
+            raise DLCourseError(f"`beta_2` must be in (0, 1). Received: beta_2={beta_2}")
         if sma_threshold < 4:
-            raise ValueError(
+            raise DLCourseError(
                 "`sma_threshold` must be >= 4 (the rectifier is imaginary below 4). "
                 f"Received: sma_threshold={sma_threshold}"
             )

@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class RMSprop(keras.optimizers.Optimizer):
@@ -49,7 +51,7 @@ class RMSprop(keras.optimizers.Optimizer):
                  centered=False, **kwargs):
         super().__init__(learning_rate=learning_rate, **kwargs)
         if not 0.0 <= rho < 1.0:
-            raise ValueError(f"`rho` must be in [0, 1). Received: rho={rho}")
+            raise DLCourseError(f"`rho` must be in [0, 1). Received: rho={rho}")
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon

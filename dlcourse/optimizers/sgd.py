@@ -3,6 +3,8 @@
 import keras
 from keras import ops
 
+from dlcourse.errors import DLCourseError
+
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class SGD(keras.optimizers.Optimizer):
@@ -44,7 +46,7 @@ class SGD(keras.optimizers.Optimizer):
         if not callable(momentum):
             if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
                     or not 0.0 <= momentum <= 1.0:
-                raise ValueError(
+                raise DLCourseError(
                     "`momentum` must be a float in [0, 1] or a callable of the "
                     f"iteration. Received: momentum={momentum!r}"
                 )

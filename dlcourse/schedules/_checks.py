@@ -5,19 +5,16 @@ import numbers
 from dlcourse.errors import DLCourseError
 
 
-def check_learning_rate(initial_learning_rate):
-    """`initial_learning_rate` must be a finite number > 0; returns it as a float."""
+def check_learning_rate(value, name="initial_learning_rate"):
+    """`value` (a rate called `name`) must be a finite number > 0; returns it as a float."""
     if (
-        isinstance(initial_learning_rate, bool)
-        or not isinstance(initial_learning_rate, numbers.Real)
-        or not initial_learning_rate > 0
-        or initial_learning_rate == float("inf")
+        isinstance(value, bool)
+        or not isinstance(value, numbers.Real)
+        or not value > 0
+        or value == float("inf")
     ):
-        raise DLCourseError(
-            "`initial_learning_rate` must be a finite number > 0. "
-            f"Received: initial_learning_rate={initial_learning_rate!r}"
-        )
-    return float(initial_learning_rate)
+        raise DLCourseError(f"`{name}` must be a finite number > 0. Received: {name}={value!r}")
+    return float(value)
 
 
 def check_steps(name, value, minimum=1):

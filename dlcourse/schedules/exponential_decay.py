@@ -1,56 +1,71 @@
-"""Exponential decay in continuous form: eta_0 * exp(-epsilon * t)."""
+"""Exponential decay by a factor per `decay_steps` steps, smooth or as a staircase."""
 
 import keras
 from keras import ops
 
-from dlcourse.schedules._checks import check_learning_rate, check_range
+from dlcourse.errors import DLCourseError
+from dlcourse.schedules._checks import check_learning_rate, check_range, check_steps
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
 class ExponentialDecay(keras.optimizers.schedules.LearningRateSchedule):
-    """Exponential decay, continuous form. Differs in parametrisation from
-    `keras.optimizers.schedules.ExponentialDecay`.
+    """Exponential decay. Mirrors `keras.optimizers.schedules.ExponentialDecay`.
 
     At step `t = 0, 1, 2, ...`:
 
-        learning_rate(t) = initial_learning_rate * exp(-decay_rate * t)
+        p = t / decay_steps
+        if staircase: p = floor(p)
+        learning_rate(t) = initial_learning_rate * decay_rate ** p
 
-    Here `decay_rate` is the continuous rate `epsilon` of the lecture, per step:
-    the rate is divided by e every `1 / decay_rate` steps and reaches 1 % of
-    `initial_learning_rate` at `t = ln(100) / decay_rate`.
-
-    Keras's `ExponentialDecay(lr, decay_steps, decay_rate_k)` is
-    `lr * decay_rate_k ** (t / decay_steps)`, where `decay_rate_k` is a *factor*
-    (0.96 means "lose 4 % every decay_steps steps"), not a rate. The two coincide
-    when `decay_rate_k = exp(-decay_rate * decay_steps)`; the tests check that.
-    Beware the name clash: `decay_rate=0.96` here would divide the rate by 2.6
-    every step.
+    `decay_rate` is a *factor*: 0.96 means "lose 4 % every `decay_steps` steps". With
+    `staircase=True` the rate is piecewise constant (it is then `StepDecay` with
+    `step_size=decay_steps`, `factor=decay_rate`). The lecture writes the smooth decay
+    with a continuous rate, `eta_0 * exp(-epsilon * t)`: that parametrisation is
+    `ContinuousExponentialDecay`, equal to this one when
+    `decay_rate = exp(-epsilon * decay_steps)`.
 
     Args:
-        initial_learning_rate: float > 0, the rate at step 0 (`eta_0`).
-        decay_rate: float >= 0, `epsilon` above (per step); 0 means constant.
+        initial_learning_rate: float > 0, the rate at step 0.
+        decay_steps: int >= 1, the steps over which the rate is multiplied by `decay_rate`.
+        decay_rate: float > 0, the factor (below 1 to decay).
+        staircase: bool, decay at whole multiples of `decay_steps` only.
+        name: the name Keras gives the schedule's ops.
 
     Returns:
-        Called with a step (a Python int or a scalar integer tensor), a float32
-        scalar tensor.
+        Called with a step (a Python int, an integer tensor or an array of steps), a
+        float32 tensor.
 
     Example:
 
-        schedule = ExponentialDecay(0.1, decay_rate=math.log(100) / 10_000)
-        # 0.1 at step 0, 0.001 at step 10,000.
+        schedule = ExponentialDecay(0.1, decay_steps=1_000, decay_rate=0.5)  # halves every 1,000
     """
 
-    def __init__(self, initial_learning_rate, decay_rate):
+    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False,
+                 name="ExponentialDecay"):
         self.initial_learning_rate = check_learning_rate(initial_learning_rate)
+        self.decay_steps = check_steps("decay_steps", decay_steps)
         self.decay_rate = check_range("decay_rate", decay_rate, 0.0, float("inf"),
-                                      high_open=True)
+                                      low_open=True, high_open=True)
+        if not isinstance(staircase, bool) or not isinstance(name, str):
+            raise DLCourseError(
+                "`staircase` must be True or False and `name` a string. "
+                f"Received: staircase={staircase!r}, name={name!r}"
+            )
+        self.staircase, self.name = staircase, name
 
     def __call__(self, step):
-        t = ops.cast(step, "float32")
-        return self.initial_learning_rate * ops.exp(-self.decay_rate * t)
+        # The same operations in the same order as Keras: equal to the last bit.
+        p = ops.cast(step, "float32") / float(self.decay_steps)
+        if self.staircase:
+            p = ops.floor(p)
+        decay_rate = ops.convert_to_tensor(self.decay_rate, dtype="float32")
+        return self.initial_learning_rate * ops.power(decay_rate, p)
 
     def get_config(self):
         return {
             "initial_learning_rate": self.initial_learning_rate,
+            "decay_steps": self.decay_steps,
             "decay_rate": self.decay_rate,
+            "staircase": self.staircase,
+            "name": self.name,
         }

@@ -3,7 +3,6 @@
 import numpy as np
 from keras import ops
 
-from dlcourse import plots
 from dlcourse.errors import DLCourseError
 from dlcourse.schedules._checks import check_steps
 
@@ -46,6 +45,8 @@ def plot_schedule(schedule, steps, path, title=None, log_scale=False):
 
         plot_schedule(get("cosine", 0.1, 1000, warmup_steps=100), 1000, "cosine.png")
     """
+    from dlcourse import plots
+
     named = schedule if isinstance(schedule, dict) else {type(schedule).__name__: schedule}
     if not named:
         raise DLCourseError("`schedule` is an empty dict. Pass at least one schedule.")

@@ -175,19 +175,20 @@ def build_model(config, info, steps_per_epoch, strategy=None, recipe=None, task=
     with strategy.scope() if strategy else contextlib.nullcontext():
         with _dtype_policy(config.mixed_precision):
             model = task.build(config, info, recipe)
-        total_steps = max(1, steps_per_epoch * config.epochs)
-        task.compile(model, config, lambda: make_optimizer(config, total_steps))
+        task.compile(model, config, lambda: make_optimizer(config, steps_per_epoch))
     return model
 
 
-def make_optimizer(config, total_steps):
-    """A new optimizer from the config: name, learning rate, schedule, warm-up, clipping, weight decay."""
+def make_optimizer(config, steps_per_epoch):
+    """A new optimizer from the config: name, learning rate, schedule, warm-up, clipping,
+    weight decay. Schedules decay over the whole run (`epochs * steps_per_epoch` steps)."""
     from dlcourse import optimizers, schedules
 
     learning_rate = config.learning_rate
     if config.schedule != "constant" or config.warmup_steps:
-        learning_rate = schedules.get(config.schedule, config.learning_rate, decay_steps=total_steps,
-                                      warmup_steps=config.warmup_steps)
+        learning_rate = schedules.get(config.schedule, config.learning_rate,
+                                      decay_steps=max(1, steps_per_epoch * config.epochs),
+                                      warmup_steps=config.warmup_steps, steps_per_epoch=steps_per_epoch)
     extra = {"global_clipnorm": config.clipnorm} if config.clipnorm else {}
     if config.weight_decay is not None:
         extra["weight_decay"] = config.weight_decay

@@ -97,8 +97,8 @@ def test_logistic_loss_matches_closed_form_value_gradient_hessian():
     np.testing.assert_allclose(loss.value(w), f, rtol=1e-12)
     np.testing.assert_allclose(loss.gradient(w), g, rtol=1e-11, atol=1e-14)
     np.testing.assert_allclose(loss.hessian(w), h, rtol=1e-11, atol=1e-14)
-    np.testing.assert_allclose(classic.logistic_gradient(w, x, y.astype(float), l2=0.1), g, rtol=1e-12)
-    assert classic.logistic_loss(w, x, y.astype(float), l2=0.1) == pytest.approx(f, rel=1e-12)
+    np.testing.assert_allclose(classic.mean_logistic_gradient(w, x, y.astype(float), l2=0.1), g, rtol=1e-12)
+    assert classic.mean_logistic_loss(w, x, y.astype(float), l2=0.1) == pytest.approx(f, rel=1e-12)
 
 
 def test_functions_are_tensor_callables_and_derivatives_work_on_lambdas():

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from dlcourse import classic
-from dlcourse.classic.logistic import logistic_gradient
+from dlcourse.classic.logistic import mean_logistic_gradient
 from dlcourse.data import toy
 from dlcourse.errors import DLCourseError
 
@@ -14,7 +14,7 @@ def test_full_batch_sgd_is_gradient_descent():
     history = classic.sgd(x, y, batch_size=60, epochs=3, learning_rate=0.5)
     w = np.zeros(3)
     for _ in range(3):
-        w = w - 0.5 * logistic_gradient(w, x, y.astype(float))
+        w = w - 0.5 * mean_logistic_gradient(w, x, y.astype(float))
     np.testing.assert_allclose(history["w"], w, rtol=1e-12)
     assert history["iterations"] == 3
 
@@ -25,7 +25,7 @@ def test_inverse_sqrt_schedule_with_batch_size_one():
     order = np.random.default_rng(4).permutation(5)
     w = np.zeros(3)
     for t, i in enumerate(order, start=1):
-        w = w - 0.3 / np.sqrt(t) * logistic_gradient(w, x[i : i + 1], y[i : i + 1].astype(float))
+        w = w - 0.3 / np.sqrt(t) * mean_logistic_gradient(w, x[i : i + 1], y[i : i + 1].astype(float))
     np.testing.assert_allclose(history["w"], w, rtol=1e-12)
 
 

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from dlcourse import layers
 from dlcourse.errors import DLCourseError
+from dlcourse.testing import forward_and_gradients
 
 
 def _rms_norm(x, gamma, axis, epsilon):
@@ -52,6 +53,40 @@ def test_rmsnorm_gradients_match_keras_rmsnormalization():
     np.testing.assert_allclose(ours(x), ref(x), atol=1e-5)
     for a, b in zip(*grads):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_rmsnorm_hand_computed_with_a_large_epsilon():
+    # x = (3, 4), epsilon = 1: y = x / sqrt(12.5 + 1). Epsilon outside the root would give
+    # x / (sqrt(12.5) + 1) = x / 4.54 instead of x / 3.67: 19 % off.
+    y = layers.RMSNorm(epsilon=1.0)(np.array([[3.0, 4.0]], "float32")).numpy()
+    np.testing.assert_allclose(y, [[3 / np.sqrt(13.5), 4 / np.sqrt(13.5)]], rtol=1e-6)
+
+
+# (input scale, epsilon): where epsilon is not negligible next to mean(x**2), so moving it
+# outside the square root (or dropping it) changes the output by 10-40 %.
+EPSILON_MATTERS = [(1e-3, 1e-6), (1.0, 1.0), (0.05, 1e-3)]
+
+
+@pytest.mark.parametrize("scale, epsilon", EPSILON_MATTERS)
+def test_rmsnorm_matches_keras_where_epsilon_matters(scale, epsilon):
+    rng = np.random.default_rng(4)
+    x = (scale * rng.normal(size=(4, 2, 6))).astype("float32")
+    for axis in (-1, [1, 2]):
+        ref, ours = keras.layers.RMSNormalization(axis=axis, epsilon=epsilon), layers.RMSNorm(axis=axis, epsilon=epsilon)
+        ref.build(x.shape)
+        ours.build(x.shape)
+        ref.set_weights([rng.uniform(0.5, 1.5, size=ref.get_weights()[0].shape).astype("float32")])
+        ours.set_weights(ref.get_weights())
+        for training in (True, False):
+            y_ref, g_ref = forward_and_gradients(ref, x, training)
+            y_ours, g_ours = forward_and_gradients(ours, x, training)
+            np.testing.assert_allclose(y_ours, y_ref, rtol=1e-5, atol=1e-6)
+            for a, b in zip(g_ours, g_ref):  # d/dx is of order 1 / rms: compare relatively.
+                np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6 * float(np.max(np.abs(b))))
+        axes = tuple(axis) if isinstance(axis, list) else axis
+        gamma = ours.get_weights()[0]
+        outside = x / (np.sqrt(np.mean(x.astype("float64") ** 2, axis=axes, keepdims=True)) + epsilon) * gamma
+        assert np.max(np.abs(np.asarray(y_ours) - outside)) > 0.05  # The cases do tell the two apart.
 
 
 def test_rmsnorm_does_not_centre():

@@ -4,9 +4,11 @@ import os
 
 import keras
 import numpy as np
+import pytest
 import tensorflow as tf
 
-from dlcourse.models.sam import SAMModel
+from dlcourse.errors import DLCourseError
+from dlcourse.models import SAMModel, build_mlp
 from dlcourse.optimizers import SGD
 
 
@@ -72,3 +74,10 @@ def test_fit_metrics_save_and_export(tmp_path):
     reloaded = tf.saved_model.load(export_dir)  # keep a reference: it owns the variables
     np.testing.assert_allclose(reloaded.serve(tf.constant(x)).numpy(), expected,
                                rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("inner, rho, message", [("mlp", 0.05, "keras.Model"), (None, 0.0, "rho")])
+def test_bad_arguments_raise_dlcourse_error(inner, rho, message):
+    inner = build_mlp((8, 8, 1), 10) if inner is None else inner
+    with pytest.raises(DLCourseError, match=message):
+        SAMModel(inner, rho=rho)

@@ -21,13 +21,13 @@ def test_perceptron_loss_hand_computed():
 
 def test_logistic_loss_hand_computed():
     expected = [np.log1p(np.exp(-2.0)), np.log1p(np.exp(0.5)), np.log1p(np.exp(0.3)), np.log1p(np.exp(-4.0)), np.log(2.0)]
-    np.testing.assert_allclose(nn.logistic_loss(Y, F), expected, rtol=0, atol=1e-15)
+    np.testing.assert_allclose(nn.margin_logistic_loss(Y, F), expected, rtol=0, atol=1e-15)
 
 
 def test_logistic_loss_is_keras_binary_crossentropy_from_logits():
     targets = (Y + 1.0) / 2.0  # {-1, +1} -> {0, 1}
     expected = keras.losses.binary_crossentropy(tf.constant(targets[:, None]), tf.constant(F[:, None]), from_logits=True)
-    np.testing.assert_allclose(nn.logistic_loss(Y, F), expected, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(nn.margin_logistic_loss(Y, F), expected, rtol=0, atol=1e-12)
 
 
 def test_logistic_loss_gradient_matches_tape():
@@ -35,15 +35,15 @@ def test_logistic_loss_gradient_matches_tape():
     with tf.GradientTape() as tape:
         tape.watch(f)
         loss = tf.reduce_sum(tf.math.softplus(-tf.constant(Y) * f))
-    np.testing.assert_allclose(nn.logistic_loss_gradient(Y, F), tape.gradient(loss, f), rtol=0, atol=1e-15)
+    np.testing.assert_allclose(nn.margin_logistic_loss_gradient(Y, F), tape.gradient(loss, f), rtol=0, atol=1e-15)
 
 
 def test_logistic_loss_finite_for_huge_scores():
     with np.errstate(over="raise"):
-        np.testing.assert_allclose(nn.logistic_loss([1.0, 1.0], [1000.0, -1000.0]), [0.0, 1000.0])
-        np.testing.assert_allclose(nn.logistic_loss_gradient([1.0, 1.0], [1000.0, -1000.0]), [0.0, -1.0])
+        np.testing.assert_allclose(nn.margin_logistic_loss([1.0, 1.0], [1000.0, -1000.0]), [0.0, 1000.0])
+        np.testing.assert_allclose(nn.margin_logistic_loss_gradient([1.0, 1.0], [1000.0, -1000.0]), [0.0, -1.0])
 
 
 def test_labels_must_be_plus_minus_one():
     with pytest.raises(DLCourseError, match=r"y = 2 \* t - 1"):
-        nn.logistic_loss([0.0, 1.0], [0.1, 0.2])
+        nn.margin_logistic_loss([0.0, 1.0], [0.1, 0.2])

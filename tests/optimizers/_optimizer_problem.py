@@ -63,3 +63,18 @@ def run_quadratic(optimizer, steps):
     """Weights (float64 array, one row per step) of `optimizer` on the quadratic."""
     history = run_trajectory(optimizer, steps, weights=[QUAD_START.copy()], loss_fn=quadratic_loss)
     return np.array([step[0] for step in history], "float64")
+
+
+def radam_reference_step(w, g, m, v, t, learning_rate, beta_1, beta_2, epsilon, threshold=5.0):
+    """Step `t` (from 1) of RAdam, Liu et al. 2019, Algorithm 2, in float64 numpy (epsilon
+    added to the corrected sqrt(v), as PyTorch). Returns `(w, m, v, rectified)`."""
+    rho_inf = 2.0 / (1.0 - beta_2) - 1.0
+    m = beta_1 * m + (1 - beta_1) * g
+    v = beta_2 * v + (1 - beta_2) * g**2
+    m_hat = m / (1 - beta_1**t)
+    rho_t = rho_inf - 2 * t * beta_2**t / (1 - beta_2**t)
+    if rho_t > threshold:
+        v_hat = np.sqrt(v / (1 - beta_2**t))
+        r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        return w - learning_rate * r * m_hat / (v_hat + epsilon), m, v, True
+    return w - learning_rate * m_hat, m, v, False

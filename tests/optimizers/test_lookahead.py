@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from _optimizer_problem import QUAD_START, quadratic_gradient, run_quadratic
+from dlcourse.errors import DLCourseError
 from dlcourse.optimizers import SGD, Adam, Lookahead
 
 RTOL, ATOL = 1e-5, 1e-6
@@ -48,13 +49,13 @@ def test_learning_rate_is_the_inner_one():
 
 
 def test_bad_arguments_raise():
-    with pytest.raises(ValueError, match="set it on the inner optimizer"):
+    with pytest.raises(DLCourseError, match="set it on the inner optimizer"):
         Lookahead(Adam(), clipnorm=1.0)
-    with pytest.raises(ValueError, match="sync_period"):
+    with pytest.raises(DLCourseError, match="sync_period"):
         Lookahead(Adam(), sync_period=0)
-    with pytest.raises(ValueError, match="slow_step_size"):
+    with pytest.raises(DLCourseError, match="slow_step_size"):
         Lookahead(Adam(), slow_step_size=1.5)
-    with pytest.raises(ValueError, match="keras.optimizers.Optimizer"):
+    with pytest.raises(DLCourseError, match="keras.optimizers.Optimizer"):
         Lookahead("adam")
 
 

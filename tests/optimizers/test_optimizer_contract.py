@@ -15,6 +15,7 @@ import tensorflow as tf
 
 from _optimizer_problem import X, Y, run_trajectory
 from dlcourse import optimizers
+from dlcourse.errors import DLCourseError
 
 STEPS = 120
 RTOL, ATOL = 1e-5, 1e-6
@@ -135,3 +136,23 @@ def test_saves_and_continues_identically_inside_keras_model(case, tmp_path):
     _train(loaded, loaded.optimizer, 5)
     for a, b in zip(model.get_weights(), loaded.get_weights()):
         np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-7)
+
+
+# One bad argument per optimiser: each raises our one-line error, never a bare ValueError.
+BAD_ARGUMENTS = {
+    "sgd": lambda: optimizers.SGD(0.1, momentum=1.5),
+    "momentum_warmup": lambda: optimizers.MomentumWarmup(0.5, 0.9, warmup_steps=0),
+    "adagrad": lambda: optimizers.Adagrad(0.1, initial_accumulator_value=-1.0),
+    "rmsprop": lambda: optimizers.RMSprop(0.1, rho=1.0),
+    "adam": lambda: optimizers.Adam(0.1, beta_1=1.0),
+    "adamw": lambda: optimizers.AdamW(0.1, weight_decay=None),
+    "radam": lambda: optimizers.RAdam(0.1, beta_2=1.0),
+    "lookahead": lambda: optimizers.Lookahead(optimizers.Adam(0.1), sync_period=0),
+    "ranger": lambda: optimizers.Ranger(0.1, sync_period=0),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ARGUMENTS))
+def test_bad_arguments_raise_dlcourse_error(case):
+    with pytest.raises(DLCourseError, match="Received"):
+        BAD_ARGUMENTS[case]()

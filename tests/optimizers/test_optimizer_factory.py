@@ -4,6 +4,7 @@ import keras
 import pytest
 
 from dlcourse import optimizers
+from dlcourse.errors import DLCourseError
 
 
 @pytest.mark.parametrize("name", optimizers.OPTIMIZER_NAMES)
@@ -33,5 +34,5 @@ def test_kwargs_and_schedules_pass_through():
 
 
 def test_unknown_name_lists_valid_names():
-    with pytest.raises(ValueError, match="use one of sgd, momentum, nesterov"):
+    with pytest.raises(DLCourseError, match="use one of sgd, momentum, nesterov"):
         optimizers.get("adamax", 0.01)

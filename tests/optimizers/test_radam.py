@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from _optimizer_problem import QUAD_START, quadratic_gradient, run_quadratic
+from _optimizer_problem import QUAD_START, quadratic_gradient, radam_reference_step, run_quadratic
+from dlcourse.errors import DLCourseError
 from dlcourse.optimizers import RAdam
 
 # float32 optimiser vs float64 reference over 20 steps.
@@ -12,27 +13,15 @@ RTOL, ATOL = 1e-5, 1e-5
 
 def radam_reference(steps, learning_rate, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
                     threshold=5.0):
-    """Liu et al. 2019, Algorithm 2 (epsilon added to the corrected sqrt(v), as PyTorch)."""
+    """Liu et al. 2019, Algorithm 2 on the quadratic: the weights and `rectified` per step."""
     w = QUAD_START.astype("float64")
-    m = np.zeros_like(w)
-    v = np.zeros_like(w)
-    rho_inf = 2.0 / (1.0 - beta_2) - 1.0
+    m, v = np.zeros_like(w), np.zeros_like(w)
     history, rectified = [], []
     for t in range(1, steps + 1):
-        g = quadratic_gradient(w)
-        m = beta_1 * m + (1 - beta_1) * g
-        v = beta_2 * v + (1 - beta_2) * g**2
-        m_hat = m / (1 - beta_1**t)
-        rho_t = rho_inf - 2 * t * beta_2**t / (1 - beta_2**t)
-        if rho_t > threshold:
-            v_hat = np.sqrt(v / (1 - beta_2**t))
-            r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                        / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-            w = w - learning_rate * r * m_hat / (v_hat + epsilon)
-        else:
-            w = w - learning_rate * m_hat
+        w, m, v, adaptive = radam_reference_step(w, quadratic_gradient(w), m, v, t, learning_rate,
+                                                 beta_1, beta_2, epsilon, threshold)
         history.append(w.copy())
-        rectified.append(rho_t > threshold)
+        rectified.append(adaptive)
     return np.array(history), rectified
 
 
@@ -59,5 +48,5 @@ def test_first_step_is_plain_momentum_step():
 
 @pytest.mark.parametrize("kwargs", [{"beta_2": 1.0}, {"beta_1": -0.1}, {"sma_threshold": 3.0}])
 def test_bad_arguments_raise(kwargs):
-    with pytest.raises(ValueError, match="must be"):
+    with pytest.raises(DLCourseError, match="must be"):
         RAdam(**kwargs)

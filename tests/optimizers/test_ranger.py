@@ -2,29 +2,20 @@
 
 import numpy as np
 
-from _optimizer_problem import QUAD_START, quadratic_gradient, run_quadratic
+from _optimizer_problem import QUAD_START, quadratic_gradient, radam_reference_step, run_quadratic
 from dlcourse.optimizers import RAdam, Ranger
 
 RTOL, ATOL = 1e-5, 1e-5
 
 
 def ranger_reference(steps, learning_rate, beta_1, beta_2, epsilon, k, alpha):
+    """RAdam's steps (Liu et al. 2019), with Lookahead's sync every `k` (Zhang et al. 2019)."""
     w = QUAD_START.astype("float64")
     slow, m, v = w.copy(), np.zeros_like(w), np.zeros_like(w)
-    rho_inf = 2.0 / (1.0 - beta_2) - 1.0
     history = []
     for t in range(1, steps + 1):
-        g = quadratic_gradient(w)
-        m = beta_1 * m + (1 - beta_1) * g
-        v = beta_2 * v + (1 - beta_2) * g**2
-        m_hat = m / (1 - beta_1**t)
-        rho_t = rho_inf - 2 * t * beta_2**t / (1 - beta_2**t)
-        if rho_t > 5.0:
-            r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
-                        / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
-            w = w - learning_rate * r * m_hat / (np.sqrt(v / (1 - beta_2**t)) + epsilon)
-        else:
-            w = w - learning_rate * m_hat
+        w, m, v, _ = radam_reference_step(w, quadratic_gradient(w), m, v, t, learning_rate,
+                                          beta_1, beta_2, epsilon)
         if t % k == 0:
             slow = slow + alpha * (w - slow)
             w = slow.copy()

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from _optimizer_problem import QUAD_START, quadratic_gradient, run_quadratic
+from dlcourse.errors import DLCourseError
 from dlcourse.optimizers import SGD, MomentumWarmup
 
 
@@ -32,12 +33,12 @@ def test_scheduled_momentum_steps_by_hand(nesterov):
 
 @pytest.mark.parametrize("bad", [1.5, -0.1, "0.9"])
 def test_bad_momentum_raises(bad):
-    with pytest.raises(ValueError, match="`momentum` must be"):
+    with pytest.raises(DLCourseError, match="`momentum` must be"):
         SGD(0.1, momentum=bad)
 
 
 def test_bad_warmup_raises():
-    with pytest.raises(ValueError, match="warmup_steps"):
+    with pytest.raises(DLCourseError, match="warmup_steps"):
         MomentumWarmup(warmup_steps=0)
-    with pytest.raises(ValueError, match="final_momentum"):
+    with pytest.raises(DLCourseError, match="final_momentum"):
         MomentumWarmup(final_momentum=1.2)

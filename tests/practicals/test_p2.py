@@ -9,7 +9,7 @@ def test_p2_runs_in_fast_mode_and_writes_figures_and_results(tmp_path):
     out = practicals.run(2, fast=True, out=tmp_path)
     results = json.loads((out / "results.json").read_text())
     assert results["fast"] is True and results["dataset"] == "digits"
-    for name in ("activations", "initialisation", "overfitting_cured", "augmentation"):
+    for name in ("activations", "initialisation", "overfitting_regularised", "augmentation"):
         assert (out / f"{name}.png").stat().st_size > 1000, name
     # The hand-written network agrees with Keras and with finite differences.
     assert results["hand_vs_keras_probabilities"] < 1e-12

@@ -13,8 +13,9 @@ def test_p3_runs_in_fast_mode(tmp_path):
     assert results["deep plain net, clipnorm=None"].startswith("diverged")
     assert results["deep plain net, clipnorm=1.0"].startswith("losses")
     assert 0.0 < results["LR finder suggestion (SGD)"] < 10.0
+    # 10 digit classes (chance 0.1); measured after 2 epochs: 0.44 to 0.66.
     for key in ("adam test accuracy", "sam + adam test accuracy", "adam val accuracy"):
-        assert 0.0 <= results[key] <= 1.0
+        assert 0.1 + 0.25 < results[key] <= 1.0, (key, results[key])
     for name in ("trajectories_rosenbrock", "trajectories_saddle", "trajectories_valley",
                  "schedules", "lr_finder"):
         assert (out / f"{name}.png").read_bytes()[:4] == b"\x89PNG"

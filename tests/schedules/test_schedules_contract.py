@@ -8,15 +8,19 @@ import keras
 import numpy as np
 import pytest
 
-from dlcourse import schedules
+from dlcourse import _compat, schedules
 
 CASES = {
     "constant": lambda: schedules.Constant(0.1),
     "step": lambda: schedules.StepDecay(0.1, step_size=7, factor=0.5),
     "inverse": lambda: schedules.InverseDecay(0.1, decay_rate=0.05),
-    "exponential": lambda: schedules.ExponentialDecay(0.1, decay_rate=0.03),
+    "exponential": lambda: schedules.ExponentialDecay(0.1, decay_steps=10, decay_rate=0.5),
+    "exponential_staircase": lambda: schedules.ExponentialDecay(0.1, 10, 0.5, staircase=True),
+    "continuous_exponential": lambda: schedules.ContinuousExponentialDecay(0.1, decay_rate=0.03),
     "linear": lambda: schedules.LinearDecay(0.1, decay_steps=40),
     "cosine": lambda: schedules.CosineDecay(0.1, decay_steps=40, alpha=0.1),
+    "cosine_warmup": lambda: schedules.CosineDecay(0.0, 30, warmup_target=0.1, warmup_steps=10),
+    "quarter_cosine": lambda: schedules.QuarterCosineDecay(0.1, decay_steps=40, alpha=0.1),
     "warmup": lambda: schedules.Warmup(schedules.CosineDecay(0.1, 40), warmup_steps=8),
 }
 STEPS = [0, 1, 5, 8, 13, 39, 40, 100]
@@ -49,7 +53,7 @@ def test_config_round_trip(name):
     config = schedule.get_config()
     json.dumps(config)  # JSON-ready
     if name != "warmup":  # Warmup's one nested entry is its inner schedule.
-        assert all(isinstance(v, (int, float, str)) for v in config.values())
+        assert all(isinstance(v, (int, float, str, bool, type(None))) for v in config.values())
     clone = type(schedule).from_config(config)
     np.testing.assert_allclose(_values(clone), _values(schedule), rtol=1e-7)
     restored = keras.optimizers.schedules.deserialize(
@@ -73,7 +77,7 @@ def test_saved_inside_keras_model_optimizer(name, tmp_path):
     path = tmp_path / "model.keras"
     model.save(path)
     loaded = keras.models.load_model(path)
-    loaded_schedule = loaded.optimizer._learning_rate
+    loaded_schedule = _compat.learning_rate_value(loaded.optimizer)
     assert type(loaded_schedule) is type(schedule)
     np.testing.assert_allclose(_values(loaded_schedule), _values(schedule), rtol=1e-7)
     assert int(loaded.optimizer.iterations) == 4

@@ -1,5 +1,6 @@
-"""Values of each decay at step 0, in the middle and at the end, hand-computed and
-against the Keras built-in it coincides with; monotone; bad arguments raise."""
+"""Values of the lecture's decays at step 0, in the middle and at the end, hand-computed
+and against the Keras built-in each coincides with; monotone; bad arguments raise.
+(The twins `CosineDecay` and `ExponentialDecay` are in test_schedules_keras_twins.py.)"""
 
 import math
 
@@ -46,9 +47,9 @@ def test_inverse_decay_values_and_keras_inverse_time():
 
 
 @pytest.mark.parametrize("keras_decay_steps", [1, 10, 100])
-def test_exponential_decay_values_and_keras_where_they_coincide(keras_decay_steps):
+def test_continuous_exponential_decay_values_and_keras_where_they_coincide(keras_decay_steps):
     epsilon = math.log(100.0) / T
-    schedule = schedules.ExponentialDecay(0.1, decay_rate=epsilon)
+    schedule = schedules.ContinuousExponentialDecay(0.1, decay_rate=epsilon)
     values = _run(schedule)
     assert values[0] == pytest.approx(0.1, rel=RTOL)
     assert values[T] == pytest.approx(0.001, rel=1e-5)  # 1 % of eta_0 at t = ln(100)/eps
@@ -59,8 +60,8 @@ def test_exponential_decay_values_and_keras_where_they_coincide(keras_decay_step
     np.testing.assert_allclose(values, _run(twin), rtol=1e-5)
 
 
-def test_exponential_decay_is_not_keras_with_the_same_numbers():
-    ours = schedules.ExponentialDecay(0.1, decay_rate=0.96)
+def test_continuous_exponential_decay_is_not_keras_with_the_same_numbers():
+    ours = schedules.ContinuousExponentialDecay(0.1, decay_rate=0.96)
     keras_one = keras.optimizers.schedules.ExponentialDecay(0.1, 1, 0.96)
     assert float(ours(10)) < 0.01 * float(keras_one(10))
 
@@ -77,9 +78,9 @@ def test_linear_decay_values_and_keras_polynomial():
 
 
 @pytest.mark.parametrize("alpha", [0.0, 0.1])
-def test_cosine_decay_values_and_relation_to_keras(alpha):
+def test_quarter_cosine_decay_values_and_relation_to_keras(alpha):
     lr = 0.1
-    schedule = schedules.CosineDecay(lr, decay_steps=T, alpha=alpha)
+    schedule = schedules.QuarterCosineDecay(lr, decay_steps=T, alpha=alpha)
     values = _run(schedule)
     assert values[0] == pytest.approx(lr, rel=RTOL)
     assert values[T // 2] == pytest.approx(
@@ -108,10 +109,10 @@ def test_cosine_decay_values_and_relation_to_keras(alpha):
         (lambda: schedules.StepDecay(0.1, step_size=10, factor=1.5), "factor"),
         (lambda: schedules.StepDecay(0.1, step_size=2.5), "step_size"),
         (lambda: schedules.InverseDecay(0.1, decay_rate=-0.1), "decay_rate"),
-        (lambda: schedules.ExponentialDecay(0.1, decay_rate=-1.0), "decay_rate"),
+        (lambda: schedules.ContinuousExponentialDecay(0.1, decay_rate=-1.0), "decay_rate"),
         (lambda: schedules.LinearDecay(0.1, decay_steps=-5), "decay_steps"),
-        (lambda: schedules.CosineDecay(0.1, decay_steps=0), "decay_steps"),
-        (lambda: schedules.CosineDecay(0.1, decay_steps=10, alpha=2.0), "alpha"),
+        (lambda: schedules.QuarterCosineDecay(0.1, decay_steps=0), "decay_steps"),
+        (lambda: schedules.QuarterCosineDecay(0.1, decay_steps=10, alpha=2.0), "alpha"),
     ],
 )
 def test_bad_arguments_raise_one_line(build, message):

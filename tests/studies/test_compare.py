@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 
 from dlcourse.errors import DLCourseError
-from dlcourse.training.compare import DEFAULT_LEARNING_RATES, compare, epochs_to_target
+from dlcourse.studies import DEFAULT_LEARNING_RATES, compare
+from dlcourse.studies.compare import epochs_to_target
 
 SETTINGS = dict(epochs=2, target=0.3, jit_compile=False)  # XLA compiling would cost more than training.
+CHANCE, MARGIN = 0.1, 0.25  # 10 digit classes; measured after 2 epochs: 0.46 to 0.66.
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +28,7 @@ def test_one_row_per_optimizer_with_finite_metrics(comparison):
         for key in ("train_loss", "val_loss", "wall_seconds"):
             assert np.isfinite(row[key]) and row[key] > 0
         for key in ("train_accuracy", "val_accuracy", "test_accuracy"):
-            assert 0.0 <= row[key] <= 1.0
+            assert CHANCE + MARGIN < row[key] <= 1.0, (row["optimizer"], key, row[key])
         history = result.histories[f"{row['optimizer']}/constant"]
         assert len(history["val_accuracy"]) == 2
         assert row["val_loss"] == history["val_loss"][-1]

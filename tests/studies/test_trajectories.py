@@ -3,14 +3,9 @@
 import numpy as np
 import pytest
 
-from dlcourse.classic.functions import Quadratic, Rosenbrock, Saddle
+from dlcourse.classic import Quadratic, Rosenbrock, Saddle, plot_trajectories
 from dlcourse.errors import DLCourseError
-from dlcourse.optimizers.trajectories import (
-    TRAJECTORY_PROBLEMS,
-    optimizer_trajectories,
-    plot_problem,
-    plot_trajectories,
-)
+from dlcourse.studies import TRAJECTORY_PROBLEMS, optimizer_trajectories, plot_problem
 
 
 def test_paths_start_at_x0_with_the_right_shape_and_stay_finite():
@@ -57,8 +52,19 @@ def test_a_diverging_path_ends_in_nan_rows():
 def test_plots_are_written(tmp_path):
     paths, png = plot_problem("valley", tmp_path / "valley.png", optimizers=("sgd", "adam"), steps=10)
     assert png.read_bytes()[:4] == b"\x89PNG" and paths["adam"].shape == (11, 2)
-    out = plot_trajectories(Rosenbrock(), {"sgd": np.array([[-1.0, 1.0], [0.0, 0.5]])}, tmp_path / "r.png")
+    # The one trajectory picture: a default view from the iterates, a diverged (NaN) tail left out.
+    diverged = np.array([[-1.0, 1.0], [0.0, 0.5], [np.nan, np.nan]])
+    out = plot_trajectories(Rosenbrock(), {"sgd": diverged}, tmp_path / "r.png")
     assert out.stat().st_size > 1000
+    with pytest.raises(DLCourseError, match="empty"):
+        plot_trajectories(Rosenbrock(), {}, tmp_path / "none.png")
+
+
+def test_names_and_rates_are_merged_one_way():
+    # A comma-separated string, as the command line gives it; one rate for all.
+    paths = optimizer_trajectories(Saddle(), (1.0, 0.1), "sgd, adam", steps=1, learning_rates=0.1)
+    assert list(paths) == ["sgd", "adam"]
+    np.testing.assert_allclose(paths["sgd"][1], [1.0 - 0.1 * 2.0, 0.1 + 0.1 * 0.2], atol=1e-6)
 
 
 @pytest.mark.parametrize("kwargs, message", [
@@ -66,6 +72,7 @@ def test_plots_are_written(tmp_path):
     (dict(x0=(1.0, 2.0, 3.0)), "`x0`"),
     (dict(steps=0), "`steps`"),
     (dict(learning_rates=-1.0), "positive"),
+    (dict(optimizers=("sgd", "sgd")), "twice"),
 ])
 def test_bad_arguments(kwargs, message):
     args = dict(function=Saddle(), x0=(1.0, 0.0), optimizers=("sgd",), steps=5)

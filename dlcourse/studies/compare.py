@@ -1,7 +1,7 @@
 """Compare optimisers and schedules: the same model, data and seed, trained once per pair.
 
-    from dlcourse import training
-    result = training.compare("mlp", "fashion_mnist", optimizers=("sgd", "momentum", "adam"),
+    from dlcourse import studies
+    result = studies.compare("mlp", "fashion_mnist", optimizers=("sgd", "momentum", "adam"),
                               epochs=5, target=0.85, out_dir="runs/compare")
     print(result.to_text())          # the table; result.figure_path: the curves
 
@@ -19,11 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcourse import data, plots
+from dlcourse import data, optimizers as optimizer_lib, schedules as schedule_lib
 from dlcourse._io import write_json_atomic
 from dlcourse.errors import DLCourseError
-from dlcourse.training.config import make_config
-from dlcourse.training.runner import train, versions
+from dlcourse.studies import _choices
+from dlcourse.studies._table import format_table
+from dlcourse.training import make_config, train, versions
 
 # A step size each optimiser trains the course's models well with, used unless the
 # caller gives one: plain SGD wants a larger step than SGD with momentum 0.9 (whose
@@ -33,8 +34,6 @@ DEFAULT_LEARNING_RATES = {
     "sgd": 0.05, "momentum": 0.01, "nesterov": 0.01, "adagrad": 0.01, "rmsprop": 1e-3,
     "adam": 1e-3, "adamw": 1e-3, "radam": 1e-3, "lookahead": 1e-3, "ranger": 1e-3,
 }
-
-_NO_XLA = ("lookahead", "ranger")
 
 COLUMNS = (  # (row key, header, format)
     ("optimizer", "optimizer", "{}"), ("schedule", "schedule", "{}"),
@@ -65,12 +64,7 @@ class Comparison:
 
     def to_text(self):
         """The rows as an aligned plain-text table (None and NaN shown as "-")."""
-        header = [title for _, title, _ in COLUMNS]
-        body = [[_cell(row.get(key), fmt) for key, _, fmt in COLUMNS] for row in self.rows]
-        widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-        lines = ["  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
-                 for r in [header, *body]]
-        lines.insert(1, "  ".join("-" * w for w in widths))
+        lines = [format_table(COLUMNS, self.rows, left=2)]
         target = self.settings.get("target")
         if target is not None:
             lines.append(f"epochs to target: first epoch with validation accuracy >= {target}")
@@ -101,22 +95,17 @@ def compare(recipe, dataset=None, optimizers=("sgd",), schedules=("constant",), 
     Returns:
         A `Comparison` (`rows`, `histories`, `to_text()`, `figure_path`, `json_path`).
     """
-    from dlcourse import optimizers as optimizer_lib, schedules as schedule_lib
-
-    optimizers = _names(optimizers, optimizer_lib.OPTIMIZER_NAMES, "optimizers")
-    schedules = _names(schedules, schedule_lib.SCHEDULE_NAMES, "schedules")
+    optimizers = _choices.names(optimizers, optimizer_lib.OPTIMIZER_NAMES, "optimizers")
+    schedules = _choices.names(schedules, schedule_lib.SCHEDULE_NAMES, "schedules")
     if target is not None and not 0 < target <= 1:
         raise DLCourseError(f"`target` must be a validation accuracy in (0, 1]. Received: target={target}")
     overrides = {k: v for k, v in overrides.items() if v is not None}
     for reserved in ("optimizer", "schedule", "run_dir"):
         if reserved in overrides:
             raise DLCourseError(f"`{reserved}` is set per run by compare: remove it from the settings.")
-    if any(name in _NO_XLA for name in optimizers):
-        # Lookahead and Ranger fail under jit_compile=True (Keras cannot lift their
-        # variables out of the XLA function); one setting for all keeps timings comparable.
-        overrides.setdefault("jit_compile", False)
     single_rate = overrides.pop("learning_rate", None)
-    rates = _rates(optimizers, single_rate if learning_rates is None else learning_rates)
+    rates = _choices.learning_rates(optimizers, single_rate if learning_rates is None else learning_rates,
+                                    DEFAULT_LEARNING_RATES)
     out_dir = Path(out_dir)
     configs = [make_config(recipe, dataset, optimizer=opt, schedule=sched, learning_rate=rates[opt],
                            epochs=epochs, seed=seed, run_dir=str(out_dir / f"{opt}-{sched}"), **overrides)
@@ -171,6 +160,8 @@ def epochs_to_target(val_accuracy, target):
 
 def plot_comparison(histories, path, title=None):
     """Validation loss and accuracy per epoch of every run, two panels, one PNG."""
+    from dlcourse import plots
+
     fig, (ax_loss, ax_acc) = plots.figure(ncols=2, size=(6.0, 4.5))
     styles = ("-", "--", ":", "-.")
     for i, (label, history) in enumerate(histories.items()):
@@ -189,25 +180,6 @@ def plot_comparison(histories, path, title=None):
     return plots.save_figure(fig, path)
 
 
-def _names(names, valid, what):
-    names = names.split(",") if isinstance(names, str) else names  # "sgd,adam" from a command line
-    names = [str(n).strip().lower() for n in names]
-    unknown = [n for n in names if n not in valid]
-    if unknown or not names:
-        raise DLCourseError(f"Unknown {what} {unknown or names}. Use names from: {', '.join(valid)}.")
-    if len(set(names)) != len(names):
-        raise DLCourseError(f"`{what}` lists a name twice. Received: {', '.join(names)}")
-    return names
-
-
-def _rates(optimizers, learning_rates):
-    if learning_rates is None or isinstance(learning_rates, dict):
-        rates = {**DEFAULT_LEARNING_RATES, **(learning_rates or {})}
-    else:
-        rates = {name: float(learning_rates) for name in optimizers}
-    return {name: float(rates[name]) for name in optimizers}
-
-
 def _read_history(path):
     if not path.is_file():
         return {}
@@ -224,9 +196,3 @@ def _empty_metrics():
 
 def _last(values):
     return float(values[-1]) if values else None
-
-
-def _cell(value, fmt):
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "-"
-    return fmt.format(value)

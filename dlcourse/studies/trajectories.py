@@ -10,14 +10,16 @@ of two coordinates, fed the exact gradient of a test function from
         optimizer.apply([g], [w])        # the very same update a network's weights get
     path = [x0, w_1, ..., w_steps]
 
-    paths = optimizer_trajectories(Rosenbrock(), [-1.5, 2.0], ("sgd", "momentum", "adam"),
-                                   steps=300, learning_rates={"sgd": 1e-3, "momentum": 1e-3})
-    plot_trajectories(Rosenbrock(), paths, "rosenbrock.png", title="Rosenbrock")
+    from dlcourse import classic, studies
+    paths = studies.optimizer_trajectories(classic.Rosenbrock(), [-1.5, 2.0], ("sgd", "adam"),
+                                           steps=300, learning_rates={"sgd": 1e-3})
+    classic.plot_trajectories(classic.Rosenbrock(), paths, "rosenbrock.png")
 
 `TRAJECTORY_PROBLEMS` holds three ready-made pictures (a starting point, a run length
 and learning rates per optimiser that show each method at its typical behaviour):
 `rosenbrock` (a curved valley), `saddle` (x^2 - y^2, started next to the saddle) and
-`valley` (a quadratic with condition number 100). `plot_problem(name, path)` draws one.
+`valley` (a quadratic with condition number 100). `plot_problem(name, path)` draws one
+with `dlcourse.classic.plot_trajectories`, the package's one contour-and-iterates picture.
 """
 
 import dataclasses
@@ -26,12 +28,12 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dlcourse import plots
 from dlcourse.classic.derivatives import oracle_for
-from dlcourse.classic.figures import evaluate_grid
+from dlcourse.classic.figures import plot_trajectories
 from dlcourse.classic.functions import Quadratic, Rosenbrock, Saddle
 from dlcourse.errors import DLCourseError
-from dlcourse.optimizers.factory import OPTIMIZER_NAMES, get
+from dlcourse.optimizers import OPTIMIZER_NAMES, get
+from dlcourse.studies import _choices
 
 _FLOAT32_MAX = float(np.finfo("float32").max)
 
@@ -89,7 +91,8 @@ def optimizer_trajectories(function, x0, optimizers=TRAJECTORY_OPTIMIZERS, steps
         function: a callable on a 1-D float64 tensor of 2 coordinates returning a scalar
             tensor, e.g. `dlcourse.classic.functions.Rosenbrock()`.
         x0: the starting point, 2 numbers.
-        optimizers: names from `dlcourse.optimizers.OPTIMIZER_NAMES`.
+        optimizers: names from `dlcourse.optimizers.OPTIMIZER_NAMES` (a sequence, or
+            one comma-separated string).
         steps: int >= 1, optimiser steps per path.
         learning_rates: None (use `DEFAULT_TRAJECTORY_LEARNING_RATES`), one float for
             all, or a dict `{name: rate}` overriding some of the defaults.
@@ -101,7 +104,8 @@ def optimizer_trajectories(function, x0, optimizers=TRAJECTORY_OPTIMIZERS, steps
     x0 = _check_point(x0)
     if not isinstance(steps, (int, np.integer)) or steps < 1:
         raise DLCourseError(f"`steps` must be an integer >= 1. Received: steps={steps!r}")
-    rates = _rates(optimizers, learning_rates)
+    optimizers = _choices.names(optimizers, OPTIMIZER_NAMES, "optimizers")
+    rates = _choices.learning_rates(optimizers, learning_rates, DEFAULT_TRAJECTORY_LEARNING_RATES)
     oracle = oracle_for(function)
     return {name: _path(oracle, x0, name, rates[name], int(steps)) for name in optimizers}
 
@@ -109,7 +113,7 @@ def optimizer_trajectories(function, x0, optimizers=TRAJECTORY_OPTIMIZERS, steps
 def _path(oracle, x0, name, learning_rate, steps):
     w = keras.Variable(np.asarray(x0, dtype="float32"), dtype="float32", name="w")
     optimizer = get(name, learning_rate=learning_rate)
-    # Build eagerly: Lookahead copies w into its slow weights in `build`, which a trace skips.
+    # Build before tracing, so the optimiser's variables are created once, outside the graph.
     optimizer.build([w])
     # One traced update per optimiser: an eager `apply` costs ~10 ms, the graph ~0.5 ms.
     apply = tf.function(lambda g: optimizer.apply([g], [w]), autograph=False)
@@ -127,52 +131,6 @@ def _path(oracle, x0, name, learning_rate, steps):
     return path
 
 
-def plot_trajectories(function, paths, path, title=None, xlim=None, ylim=None, log_levels=None):
-    """All `paths` on one contour plot of `function`, written to the PNG `path`.
-
-    Args:
-        function: the function the paths were run on (2-D, see `optimizer_trajectories`).
-        paths: `{name: array (k, 2)}`, e.g. from `optimizer_trajectories`.
-        path: where to write the PNG.
-        title: the figure title.
-        xlim, ylim: the view; default: the paths' extent, padded.
-        log_levels: log-spaced contour levels of `f - min f` (for valleys such as
-            Rosenbrock's); default: when `f` is non-negative on the view.
-
-    Returns:
-        The `pathlib.Path` written.
-    """
-    if not paths:
-        raise DLCourseError("`paths` is empty. Pass `{name: array (k, 2)}`, e.g. from optimizer_trajectories.")
-    xlim, ylim = _view(paths, xlim, ylim)
-    grid_x, grid_y, z = evaluate_grid(function, xlim, ylim, num=150)
-    if log_levels is None:
-        log_levels = bool(z.min() >= 0)
-    fig, ax = plots.figure(size=(6.5, 5.0))
-    if log_levels:
-        shifted = z - z.min() + 1e-3 * max(z.max() - z.min(), 1e-12)
-        levels = np.geomspace(shifted.min(), shifted.max(), 30)
-        ax.contour(grid_x, grid_y, shifted, levels=levels, cmap="Greys", linewidths=0.6)
-    else:
-        ax.contour(grid_x, grid_y, z, levels=30, cmap="Greys", linewidths=0.6)
-    for name, xs in paths.items():
-        xs = np.asarray(xs, dtype="float64")
-        ax.plot(xs[:, 0], xs[:, 1], ".-", markersize=2, linewidth=1.2, label=name)
-    first = np.asarray(next(iter(paths.values())))[0]
-    ax.plot(first[0], first[1], "ko", markersize=6, label="start")
-    for special, marker in (("minimizers", "k*"), ("saddles", "kx")):
-        points = np.asarray(getattr(function, special, np.zeros((0, 2))))
-        if points.size and points.shape[1] == 2:
-            ax.plot(points[:, 0], points[:, 1], marker, markersize=11, label=special[:-1])
-    ax.set_xlim(xlim)
-    ax.set_ylim(ylim)
-    ax.set_xlabel("x0")
-    ax.set_ylabel("x1")
-    ax.legend(fontsize=7, loc="best", ncol=2)
-    ax.set_title(title or type(function).__name__)
-    return plots.save_figure(fig, path)
-
-
 def plot_problem(name, path, optimizers=TRAJECTORY_OPTIMIZERS, steps=None):
     """Run every optimiser on `TRAJECTORY_PROBLEMS[name]` and draw the picture.
 
@@ -184,24 +142,8 @@ def plot_problem(name, path, optimizers=TRAJECTORY_OPTIMIZERS, steps=None):
     problem = TRAJECTORY_PROBLEMS[name]
     paths = optimizer_trajectories(problem.function, problem.x0, optimizers, steps or problem.steps,
                                    problem.learning_rates)
-    png = plot_trajectories(problem.function, paths, path, problem.title, problem.xlim, problem.ylim)
+    png = plot_trajectories(problem.function, paths, path, problem.xlim, problem.ylim, problem.title)
     return paths, png
-
-
-def _rates(optimizers, learning_rates):
-    unknown = [n for n in optimizers if n not in OPTIMIZER_NAMES]
-    if unknown or not len(optimizers):
-        raise DLCourseError(
-            f"Unknown optimizers {unknown}. Use names from: {', '.join(OPTIMIZER_NAMES)}."
-        )
-    if learning_rates is None or isinstance(learning_rates, dict):
-        rates = {**DEFAULT_TRAJECTORY_LEARNING_RATES, **(learning_rates or {})}
-    else:
-        rates = {n: float(learning_rates) for n in optimizers}
-    bad = {n: rates[n] for n in optimizers if not rates[n] > 0}
-    if bad:
-        raise DLCourseError(f"Learning rates must be positive. Received: {bad}")
-    return rates
 
 
 def _check_point(x0):
@@ -209,13 +151,3 @@ def _check_point(x0):
     if point.shape != (2,) or not np.all(np.isfinite(point)):
         raise DLCourseError(f"`x0` must be 2 finite numbers, e.g. (-1.5, 2.0). Received: {x0!r}")
     return point
-
-
-def _view(paths, xlim, ylim):
-    """The given limits, or the finite points' extent padded by 10 % on each side."""
-    points = np.concatenate([np.asarray(p, dtype="float64").reshape(-1, 2) for p in paths.values()])
-    points = points[np.all(np.isfinite(points), axis=1)]
-    low, high = points.min(axis=0), points.max(axis=0)
-    pad = np.maximum(0.1 * (high - low), 0.1)
-    return (tuple(xlim) if xlim else (low[0] - pad[0], high[0] + pad[0]),
-            tuple(ylim) if ylim else (low[1] - pad[1], high[1] + pad[1]))

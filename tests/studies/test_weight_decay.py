@@ -3,12 +3,12 @@
 import numpy as np
 import pytest
 
-from dlcourse import layers
+from dlcourse import studies
 from dlcourse.errors import DLCourseError
 
 
 def test_weight_decay_vs_l2_same_for_sgd_different_for_adam():
-    result = layers.weight_decay_vs_l2(l2=0.1, learning_rate=0.05, steps=40, seed=0)
+    result = studies.weight_decay_vs_l2(l2=0.1, learning_rate=0.05, steps=40, seed=0)
     # SGD: identical up to float32 rounding of a different operation order.
     assert result["sgd_max_difference"] < 1e-5
     # Adam+L2 and AdamW end in clearly different places.
@@ -20,4 +20,4 @@ def test_weight_decay_vs_l2_same_for_sgd_different_for_adam():
 
 def test_weight_decay_vs_l2_bad_arguments_raise():
     with pytest.raises(DLCourseError, match="l2"):
-        layers.weight_decay_vs_l2(l2=0.0)
+        studies.weight_decay_vs_l2(l2=0.0)
