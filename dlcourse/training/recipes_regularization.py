@@ -5,7 +5,7 @@
     dlcourse train mlp_batchnorm   # BatchNorm between each hidden Dense and its ReLU
     dlcourse train mlp_augment     # the plain MLP on randomly mirrored images
 
-Every recipe keeps the `mlp` lecture settings (SGD 0.01, batch 64, 12 epochs, XLA) and
+Every recipe keeps the `mlp` lecture settings (SGD 0.01, batch 64, 12 epochs, no XLA) and
 its digits settings (40 epochs, batch 32, SGD 0.1), so the regularisation table compares
 one change at a time. Importing this module registers them.
 """
