@@ -25,9 +25,10 @@
 # 2. Newton solves a quadratic in one step and converges quadratically (order 2), while
 #    gradient descent is linear (order 1);
 # 3. pure Newton is attracted to saddle points; gradient descent and modified Newton escape;
-# 4. a non-convex function has several basins;
-# 5. a non-linear classifier is a linear classifier of non-linear features;
-# 6. SGD wins per epoch, batch GD per update; products of random matrices vanish or explode.
+# 4. a convex function's stationary points are global minima; a non-convex one has basins;
+# 5. a non-linear classifier is a linear classifier of non-linear features; the perceptron
+#    never settles on non-separable data;
+# 6. SGD wins per epoch, GD per update, averaged SGD obeys its bound; matrix products explode.
 #
 # **Time.** About 1 minute on 2 CPU cores; fast mode (smaller budgets, same lessons) takes
 # about 20 seconds. To turn fast mode on, run `%env DLCOURSE_FAST=1` in a cell before the setup
@@ -55,6 +56,8 @@ BASIN_GRID = 6 if FAST else 15  # starts per axis on Himmelblau
 N_SAMPLES = 120 if FAST else 300  # points per toy classification set
 EPOCHS = 150 if FAST else 500  # logistic-regression epochs (full-batch GD steps)
 SGD_SAMPLES, SGD_EPOCHS = (600, 8) if FAST else (4000, 20)
+# Hessian-test grid per axis, SGD-theorem epochs (200 updates each), seeds of the 4x4 products
+CONVEX_GRID, THEOREM_EPOCHS, PRODUCT_TRIALS = (11, 5, 40) if FAST else (21, 30, 200)
 results = {}
 
 # %% [markdown]
@@ -81,6 +84,23 @@ for ax, (name, (fun, xlim, ylim)) in zip(axes, panels.items()):
     classic.draw_contour(ax, fun, xlim, ylim, log=name != "saddle x^2 - y^2")
     ax.set_title(name)
 plots.save_figure(fig, OUT / "functions.png");
+
+# %% [markdown]
+# ### Which are convex?
+# Convex: every chord above the graph, or the Hessian `>= 0` everywhere (both tested on a box).
+# Pure Newton finds every kind of stationary point; if f is convex, only global minima.
+
+# %%
+convexity = classic.check_convexity(grid=CONVEX_GRID, path=OUT / "convexity.png")
+convexity.pop("figure")
+for name, row in convexity.items():
+    print(f"{name:14s} min eigenvalue {row['min_eigenvalue']:9.3g}, broken chords {row['chord_violations']:.0%}")
+stationary = {"quadratic": classic.stationary_points_are_global(classic.Quadratic(10.0, b=[1.0, 2.0]), -2, 2),
+              "himmelblau": classic.stationary_points_are_global(classic.Himmelblau(), -5, 5)}
+for name, found in stationary.items():
+    print(f"{name}: stationary points", [p["kind"] for p in found["points"]], "all global:", found["all_global"])
+results.update(convex={n: r["convex"] for n, r in convexity.items()},
+               stationary_all_global={n: f["all_global"] for n, f in stationary.items()})
 
 # %% [markdown]
 # ## Model: the second-order model and the step-size bound
@@ -130,13 +150,20 @@ results.update(saddle_escaped={m: saddle[m]["escaped"] for m in ("newton", "gd",
 # ## Evaluate: linear classifiers, with and without non-linear features
 # The perceptron and logistic regression (full-batch GD on the cross-entropy) draw a
 # line. On XOR no line works; the *same* logistic regression on polynomial or RBF
-# features draws curves.
+# features draws curves. The perceptron's batch form `w <- w + sum (Y - Yhat) X` (one update
+# per epoch) and its online form both stop on separable data; on overlapping classes, never.
 
 # %%
 accuracy = classic.compare_classifiers(N_SAMPLES, epochs=EPOCHS, path=OUT / "classifiers.png")
 for name in ("separable", "xor", "moons"):
     print(f"{name:10s}", {model: round(acc, 3) for model, acc in accuracy[name].items()})
 results["accuracy"] = {name: accuracy[name] for name in ("separable", "xor", "moons")}
+sets = {"separable": data.toy.make_separable(N_SAMPLES, seed=0),
+        "overlapping": data.toy.make_blobs(N_SAMPLES, distance=2.0, noise=1.0, seed=0)}
+forms = classic.perceptron_forms(sets, epochs=100, path=OUT / "perceptron_forms.png")
+for name in sets:
+    print(f"perceptron on {name}, mistakes in the last epoch:", {f: r["errors"][-1] for f, r in forms[name].items()})
+results["perceptron_converged"] = {n: {f: r["converged"] for f, r in forms[n].items()} for n in sets}
 
 # %% [markdown]
 # ### Batch GD vs mini-batch vs SGD
@@ -158,13 +185,31 @@ for name, run in runs.items():
 results["sgd_final_loss"] = {name: float(run["loss"][-1]) for name, run in runs.items()}
 
 # %% [markdown]
+# ### SGD's theorem
+# Convex `f`, steps `c / sqrt(t)`: the averaged iterate obeys `f(w_avg_t) - f* <= (D^2 / c +
+# c sqrt((t + 1) / t) C^2) / sqrt(t)` (`D`, `C` measured on the run); GD (step `1 / L`) `L D0^2 / 2k`.
+
+# %%
+theorem = classic.sgd_theorem(epochs=THEOREM_EPOCHS, path=OUT / "sgd_theorem.png")
+print(f"bound holds: {theorem['bound_holds']}; at the end f - f* = {theorem['sgd_average'][-1]:.1e};",
+      "log-log slopes:", {k: round(v, 2) for k, v in theorem["slopes"].items()}, "(bounds: -0.5 and -1)")
+results.update(sgd_bound_holds=theorem["bound_holds"], sgd_slopes=theorem["slopes"])
+
+# %% [markdown]
 # ### Why depth needs care: products of random matrices
-# 100 factors with entries `N(0, sigma^2 / dim)`: the norm behaves like `sigma^100`.
+# 100 factors with entries `N(0, sigma^2 / dim)`: the norm behaves like `sigma^100`. The
+# lecture's version, 100 unscaled 4x4 factors `N(0, std^2)`: "N(0, 0.5)" means std 0.5 (the
+# lecture's 1e-6); a variance of 0.5 (std 0.71) explodes instead.
 
 # %%
 products = classic.random_matrix_products((0.5, 1.0, 2.0), factors=100, path=OUT / "random_products.png")
 print("log10 |W_100 ... W_1 v|:", {s: round(v, 1) for s, v in products["log10_norm"].items()})
 results["log10_product_norm"] = products["log10_norm"]
+lecture = classic.lecture_matrix_products(trials=PRODUCT_TRIALS, path=OUT / "lecture_products.png")
+lecture.pop("figure")
+for std, row in lecture.items():
+    print(f"std {std:5s}: log10 max |entry| {row['median']:6.1f} ({row['low']:.1f} .. {row['high']:.1f})")
+results["lecture_products"] = {s: r["median"] for s, r in lecture.items()}
 
 # %% [markdown]
 # ## Your turn
@@ -246,6 +291,8 @@ table = [
     ("escaped the saddle: Newton / GD / modified", " / ".join(str(v) for v in escaped.values())),
     ("XOR accuracy: linear / RBF features", f"{xor['logistic']:.2f} / {xor['logistic + RBF']:.2f}"),
     ("log10 |product|, sigma 0.5 / 1 / 2", " / ".join(f"{v:.1f}" for v in results["log10_product_norm"].values())),
+    ("lecture's 4x4 products, std 0.5 / 1", " / ".join(f"{results['lecture_products'][s]:.1f}" for s in ("0.5", "1"))),
+    ("convex test functions", ", ".join(n for n, c in results["convex"].items() if c)),
 ]
 for name, value in table:
     print(f"{name:45s} {value}")

@@ -16,15 +16,14 @@
 # ### Fashion-MNIST with the 784-64-32-10 MLP; in fast mode, the 8x8 digits (64-64-32-10)
 #
 # **Goal.** Build a neuron and a layer by hand, see what activations and initialisation do,
-# check a hand-written backward pass against Keras, train the course's MLP, watch it overfit
-# a small training set and narrow the gap with L2 and dropout, look at augmented images, and
-# run the babysitting checks of `dlcourse doctor`.
+# fit a function with one hidden layer, check a hand-written backward pass against Keras,
+# train the course's MLP, overfit a small training set and narrow the gap with L2 and dropout,
+# measure capacity against width, depth and data size, augment, run `dlcourse doctor`.
 #
-# **Time.** About 4 minutes on 2 CPU cores (Fashion-MNIST, 28x28 images); fast mode takes
-# about a minute and trains on scikit-learn's 8x8 digits instead (1,797 images, so the
-# course MLP has 64 inputs, not 784). To turn fast mode on, run `%env DLCOURSE_FAST=1` in a
-# cell before the setup cell (or start Jupyter with `DLCOURSE_FAST=1 jupyter lab`; from a
-# terminal: `dlcourse practical 2 --fast`). Figures are shown here and saved as PNG in `OUT`.
+# **Time.** About 8 minutes on 2 CPU cores (Fashion-MNIST; the capacity and scaling runs take 3
+# of them); fast mode takes about a minute on scikit-learn's 8x8 digits (1,797 images: the MLP
+# has 64 inputs, not 784). Fast mode: `%env DLCOURSE_FAST=1` in a cell before the setup cell (or
+# `DLCOURSE_FAST=1 jupyter lab`; `dlcourse practical 2 --fast`). Figures are shown and saved in `OUT`.
 
 # %% [markdown]
 # ## Setup
@@ -41,13 +40,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from dlcourse import data, models, nn, plots, training
+from dlcourse import data, models, nn, plots, studies, training
 from dlcourse.data import augment
 
 DATASET = "digits" if FAST else "fashion_mnist"
 EPOCHS = 8 if FAST else 12  # the course MLP: the lecture's 12 epochs of SGD 0.01
 OVERFIT_EPOCHS, OVERFIT_LR = (30, 1e-2) if FAST else (40, 3e-3)  # Adam, batch 16
 SMALL_TRAIN = 300 if FAST else 3000  # examples left for training in the overfitting study
+UA_WIDTHS, UA_STEPS = ((1, 4, 16), 600) if FAST else ((1, 2, 4, 8, 16, 32, 64), 3000)  # universal approximation
+CAPACITY = dict(train_size=300, widths=(2, 128), depths=(1, 2), epochs=40, batch_size=32) if FAST else {}
+SCALING = dict(sizes=(100, 300, 900), widths=(16, 64), steps=300, batch_size=32) if FAST else {}  # {}: defaults
 SEED = 0
 keras.utils.set_random_seed(SEED)
 results = {}
@@ -86,6 +88,18 @@ ax_value.set_title("sigma(z)")
 ax_slope.set_title("sigma'(z)")
 ax_value.legend()
 plots.save_figure(fig, OUT / "activations.png");
+
+# %% [markdown]
+# ## One hidden layer can approximate any function
+# `g(x) = C sigma(A x + b)` with more sigmoid units fits `sin 3x + |x| / 2` ever closer; in
+# 2-D a small ReLU network bends its boundary round the moons where a line cannot.
+
+# %%
+approx = studies.width_sweep(widths=UA_WIDTHS, steps=UA_STEPS, path=OUT / "universal_approximation.png")
+moons = studies.decision_boundary(steps=UA_STEPS, path=OUT / "decision_boundary.png")
+results["ua_rmse"] = {str(w): round(e, 4) for w, e in zip(approx["widths"], approx["rmse"])}
+results["moons_accuracy"] = {"network": round(moons["accuracy"], 3), "line": round(moons["linear_accuracy"], 3)}
+print("RMS error by width:", results["ua_rmse"], "| moons accuracy:", results["moons_accuracy"])
 
 # %% [markdown]
 # ## Data
@@ -189,6 +203,19 @@ for recipe, h in curves.items():
 # learning of what does generalise. They pay off in validation accuracy with more epochs,
 # a tuned strength, or more data; what they buy at once is a model whose training score
 # tells the truth about its validation score.
+
+# %% [markdown]
+# ## Capacity: width, depth and the amount of data
+# On one training subset small MLPs underfit (training loss stays high), large ones overfit
+# (training loss near 0, test loss up). More data lowers the test loss like `a n^-alpha`.
+
+# %%
+capacity = studies.capacity_sweep(DATASET, **CAPACITY, path=OUT / "capacity.png")
+scaling = studies.scaling_law(DATASET, **SCALING, path=OUT / "scaling_law.png")
+results["capacity"] = {f"{r['depth']}x{r['width']}": [round(r["train_loss"], 3), round(r["test_loss"], 3)]
+                       for r in capacity["rows"]}
+results["scaling_alpha"] = {w: round(f["alpha"], 3) for w, f in scaling["fits"].items()}
+print("(train, test) loss by depth x width:", results["capacity"], "\nalpha by width:", results["scaling_alpha"])
 
 # %% [markdown]
 # ## Augmentation

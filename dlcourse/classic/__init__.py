@@ -14,6 +14,13 @@ The toy 2-D data sets live in `dlcourse.data.toy`.
 """
 
 from dlcourse.classic.classifiers import compare_classifiers, toy_sets
+from dlcourse.classic.convexity import (
+    check_convexity,
+    chord_gaps,
+    min_hessian_eigenvalues,
+    stationary_points,
+    stationary_points_are_global,
+)
 from dlcourse.classic.derivatives import Oracle, gradient, hessian
 from dlcourse.classic.figures import (
     draw_contour,
@@ -35,12 +42,26 @@ from dlcourse.classic.linear import (
     perceptron,
 )
 from dlcourse.classic.logistic import LogisticLoss, mean_logistic_gradient, mean_logistic_loss, sigmoid
+from dlcourse.classic.matrix_products import gaussian_product, lecture_matrix_products
 from dlcourse.classic.minimize import METHODS, OptimizeResult, minimize
+from dlcourse.classic.perceptron_batch import batch_perceptron, perceptron_forms
 from dlcourse.classic.products import product_norms, random_matrix_products
 from dlcourse.classic.rates import convergence_orders, estimate_order, step_size_bound, zigzag_rate
 from dlcourse.classic.sgd import compare_batch_sizes, sgd
+from dlcourse.classic.sgd_theorem import sgd_bound, sgd_theorem
 
 __all__ = [
+    "batch_perceptron",
+    "check_convexity",
+    "chord_gaps",
+    "gaussian_product",
+    "lecture_matrix_products",
+    "min_hessian_eigenvalues",
+    "perceptron_forms",
+    "sgd_bound",
+    "sgd_theorem",
+    "stationary_points",
+    "stationary_points_are_global",
     "METHODS",
     "Himmelblau",
     "LinearClassifier",

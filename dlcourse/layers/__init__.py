@@ -26,6 +26,7 @@ from dlcourse.layers.attention import MultiHeadAttention, scaled_dot_product_att
 from dlcourse.layers.positional_encoding import LearnedPositionalEmbedding, SinusoidalPositionalEncoding
 from dlcourse.layers.transformer import TransformerDecoderBlock, TransformerEncoderBlock
 from dlcourse.layers.patch_embedding import PatchEmbedding
+from dlcourse.layers.random_zoom import RandomZoom, zoom_images
 
 __all__ = [
     "BatchNormalization",
@@ -56,4 +57,6 @@ __all__ = [
     "TransformerEncoderBlock",
     "TransformerDecoderBlock",
     "PatchEmbedding",
+    "RandomZoom",
+    "zoom_images",
 ]

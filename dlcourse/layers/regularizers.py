@@ -7,9 +7,9 @@ A regulariser maps a weight tensor `w` to a scalar added to the training loss
     L2(l2)(w)      = l2 * sum(w**2)             # shrinks weights towards 0
     L1L2(l1, l2)(w) = L1(l1)(w) + L2(l2)(w)       # "elastic net"
 
-Keras's L2 has no 1/2: its gradient is `2 * l2 * w`. A textbook penalty
-`lam / 2 * ||w||**2` (gradient `lam * w`) is `L2(lam / 2)`. See `weight_decay.py`
-for how an L2 penalty relates to weight decay.
+Keras's L2 has no 1/2: its gradient is `2 * l2 * w`. The lecture's penalty
+`lam / 2 * ||w||**2` (gradient `lam * w`) is `L2(lam / 2)`. See
+`dlcourse.studies.weight_decay_vs_l2` for how an L2 penalty relates to weight decay.
 
 Use: `Dense(64, kernel_regularizer=L2(1e-4))`.
 """
@@ -53,6 +53,8 @@ class L1(keras.regularizers.Regularizer):
 @keras.saving.register_keras_serializable(package="dlcourse")
 class L2(keras.regularizers.Regularizer):
     """L2 penalty `l2 * sum(w**2)` (no 1/2). Mirrors `keras.regularizers.L2`.
+
+    We follow Keras, not the lecture's `lam / 2 * sum(w**2)`: that one is `L2(lam / 2)`.
 
     Args:
         l2: penalty strength, >= 0.

@@ -4,7 +4,7 @@ import keras
 
 
 def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_units=128,
-              dropout=0.25, batch_norm=True, name="cnn"):
+              dropout=0.25, batch_norm=True, name="cnn", kernel_initializer="glorot_uniform"):
     """Two conv blocks (conv 3x3 - [BatchNorm] - ReLU - max-pool 2x2), then dense and softmax.
 
     With the defaults on 28x28x1 inputs:
@@ -25,6 +25,8 @@ def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_u
         batch_norm: BatchNormalization after each convolution (synchronized across
             replicas, so a distributed run trains like one device).
         name: the model's name.
+        kernel_initializer: the conv and hidden dense kernels' initialiser (Keras's
+            default Glorot; "he_normal" is the fan-in rule for ReLU).
 
     Returns:
         A functional `keras.Model` mapping float images in [0, 1] to class probabilities.
@@ -32,7 +34,8 @@ def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_u
     inputs = keras.Input(shape=input_shape, name="images")
     x, size = inputs, min(input_shape[:2])
     for i, f in enumerate(filters):
-        x = keras.layers.Conv2D(f, 3, padding="same", use_bias=not batch_norm, name=f"conv_{i + 1}")(x)
+        x = keras.layers.Conv2D(f, 3, padding="same", use_bias=not batch_norm,
+                                kernel_initializer=kernel_initializer, name=f"conv_{i + 1}")(x)
         if batch_norm:
             x = keras.layers.BatchNormalization(synchronized=True, name=f"bn_{i + 1}")(x)
         x = keras.layers.Activation("relu")(x)
@@ -40,7 +43,8 @@ def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_u
             x = keras.layers.MaxPooling2D(2, name=f"pool_{i + 1}")(x)
             size //= 2
     x = keras.layers.Flatten()(x)
-    x = keras.layers.Dense(dense_units, activation="relu", name="hidden")(x)
+    x = keras.layers.Dense(dense_units, activation="relu", kernel_initializer=kernel_initializer,
+                           name="hidden")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
     x = keras.layers.Dense(num_classes, name="logits")(x)

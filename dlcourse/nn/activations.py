@@ -114,6 +114,10 @@ class ReLU(_Elementwise):
 class LeakyReLU(_Elementwise):
     """leaky_relu(x) = x if x > 0 else negative_slope * x. Mirrors `keras.activations.leaky_relu`.
 
+    The lecture writes max(0.01 x, x): the same function for a slope below 1, with a
+    slope of 0.01 instead of Keras's 0.2, i.e. `LeakyReLU(negative_slope=0.01)`.
+    (`keras.layers.LeakyReLU`'s default slope is 0.3.)
+
     Args:
         negative_slope: the slope for x <= 0 (Keras' default 0.2).
     """

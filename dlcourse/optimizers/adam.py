@@ -23,6 +23,11 @@ class Adam(keras.optimizers.Optimizer):
     into `alpha`, so `epsilon` is Kingma & Ba's "epsilon hat" (the formula just
     before their Sec. 2.1), as in Keras: not the epsilon of their Algorithm 1.
     `m` is updated as `m + (g - m) * (1 - beta_1)`, the same number in Keras's order.
+    Keras's default `epsilon` is 1e-7; the lecture (and the paper's Algorithm 1) use 1e-8,
+    added to the bias-corrected `sqrt(v_hat)`: take `Adam(epsilon=1e-8)`. Measured on
+    float64 weights: its steps equal the lecture's to 7e-6 relative for gradients of order 1
+    (Keras's float32 constants), 3e-4 for gradients of order 1e-3 (epsilon's placement),
+    where the default 1e-7 is off by 3e-3.
 
     Args:
         learning_rate: float or `LearningRateSchedule`. Defaults to 0.001.

@@ -14,6 +14,7 @@ schedule's own parameter. Each schedule's extra parameter gets a default derived
     continuous_exponential  ContinuousExponentialDecay(lr, ln(100) / T)       lr / 100   (lecture's)
     linear                  LinearDecay(lr, T)                                0
     cosine                  CosineDecay(lr, T)                                0   (Keras's half cosine)
+    cosine_floor            CosineDecay(lr, T, alpha=0.1)                     lr / 10   (the modern recipe's)
     quarter_cosine          QuarterCosineDecay(lr, T)                         0   (lecture's quarter cosine)
 
 `exponential` and `continuous_exponential` give the same curve in the two
@@ -38,6 +39,7 @@ from dlcourse.schedules.step_decay import StepDecay
 from dlcourse.schedules.warmup import Warmup
 
 EPOCHS_PER_DROP, DROP_FACTOR = 10, 0.1  # `step_epochs`: the lecture's rule of thumb
+COSINE_FLOOR = 0.1  # `cosine_floor` ends at this fraction of the peak
 
 # name: (lr, T, steps_per_epoch) -> schedule
 _BUILDERS = {
@@ -50,6 +52,7 @@ _BUILDERS = {
         lr, decay_rate=math.log(100.0) / steps),
     "linear": lambda lr, steps, epoch: LinearDecay(lr, decay_steps=steps),
     "cosine": lambda lr, steps, epoch: CosineDecay(lr, decay_steps=steps),
+    "cosine_floor": lambda lr, steps, epoch: CosineDecay(lr, decay_steps=steps, alpha=COSINE_FLOOR),
     "quarter_cosine": lambda lr, steps, epoch: QuarterCosineDecay(lr, decay_steps=steps),
 }
 

@@ -15,6 +15,7 @@ One module per topic. Imports run one way: components (`layers`, `optimizers`,
     width_sweep(), decision_boundary()                universal approximation: error vs width, a 2-D boundary
     capacity_sweep(), scaling_law()                   under/overfitting vs width and depth; loss vs data size
     lr_trial()                                        log-spaced rates on a small subset before the full run
+    fid_table(), mode_collapse_table()                FID of GANs, VAE, DDPM; modes covered on a ring
 """
 
 from dlcourse.studies.compare import DEFAULT_LEARNING_RATES, Comparison, compare, plot_comparison
@@ -37,6 +38,7 @@ from dlcourse.studies.sequences import (SequenceStudy, attention_maps, forecasti
 from dlcourse.studies.universal_approximation import decision_boundary, shallow_network, width_sweep
 from dlcourse.studies.capacity import capacity_sweep, fit_power_law, scaling_law
 from dlcourse.studies.lr_trial import DEFAULT_TRIAL_RATES, lr_trial
+from dlcourse.studies.generative import GenerativeStudy, fid_table, mode_collapse_table, plot_rings
 
 __all__ = [
     "compare",
@@ -56,4 +58,5 @@ __all__ = [
     "SequenceStudy", "attention_maps", "plot_attention",
     "width_sweep", "decision_boundary", "shallow_network", "capacity_sweep", "scaling_law", "fit_power_law",
     "lr_trial", "DEFAULT_TRIAL_RATES",
+    "fid_table", "mode_collapse_table", "plot_rings", "GenerativeStudy",
 ]

@@ -19,15 +19,15 @@ def test_batched_hessians_equal_the_tape_hessian_point_by_point():
 
 
 def test_min_eigenvalue_of_the_quadratic_is_its_smallest_curvature():
-    _, eigen = convexity.min_hessian_eigenvalues(classic.Quadratic(10.0), -1.0, 1.0, grid=5)
+    _, eigen = classic.min_hessian_eigenvalues(classic.Quadratic(10.0), -1.0, 1.0, grid=5)
     np.testing.assert_allclose(eigen, 1.0)  # A = diag(1, 10) everywhere
-    _, eigen = convexity.min_hessian_eigenvalues(classic.Saddle(), -1.0, 1.0, grid=5)
+    _, eigen = classic.min_hessian_eigenvalues(classic.Saddle(), -1.0, 1.0, grid=5)
     np.testing.assert_allclose(eigen, -2.0)
 
 
 def test_chord_gap_of_a_quadratic_is_half_theta_one_minus_theta_times_the_curvature():
     fun, pairs, seed = classic.Quadratic(10.0), 50, 3
-    gaps = convexity.chord_gaps(fun, -2.0, 2.0, pairs=pairs, seed=seed)
+    gaps = classic.chord_gaps(fun, -2.0, 2.0, pairs=pairs, seed=seed)
     rng = np.random.default_rng(seed)  # The same draws as chord_gaps makes.
     x, y = rng.uniform(-2.0, 2.0, (2, pairs, 2))
     theta = rng.uniform(0.0, 1.0, pairs)
@@ -38,7 +38,7 @@ def test_chord_gap_of_a_quadratic_is_half_theta_one_minus_theta_times_the_curvat
 
 
 def test_check_convexity_finds_the_convex_ones(tmp_path):
-    out = convexity.check_convexity(grid=9, pairs=200, path=tmp_path / "convexity.png")
+    out = classic.check_convexity(grid=9, pairs=200, path=tmp_path / "convexity.png")
     convex = {name for name, row in out.items() if name != "figure" and row["convex"]}
     assert convex == {"quadratic", "logistic loss"}
     assert out["saddle"]["hessian_negative"] == 1.0 and out["saddle"]["chord_violations"] > 0.3
@@ -49,14 +49,14 @@ def test_check_convexity_finds_the_convex_ones(tmp_path):
 
 def test_stationary_point_of_a_convex_function_is_the_global_minimum():
     fun = classic.Quadratic(10.0, b=[1.0, 2.0])
-    out = convexity.stationary_points_are_global(fun, -2.0, 2.0, starts=4)
+    out = classic.stationary_points_are_global(fun, -2.0, 2.0, starts=4)
     assert [p["kind"] for p in out["points"]] == ["minimum"]
     np.testing.assert_allclose(out["points"][0]["x"], [1.0, 0.2], atol=1e-12)  # A^-1 b
     assert out["all_global"] and out["points"][0]["fun"] <= out["sample_min"]
 
 
 def test_himmelblau_has_stationary_points_that_are_no_minimum():
-    out = convexity.stationary_points_are_global(classic.Himmelblau(), -5.0, 5.0, starts=16)
+    out = classic.stationary_points_are_global(classic.Himmelblau(), -5.0, 5.0, starts=16)
     kinds = {p["kind"] for p in out["points"]}
     assert {"minimum", "saddle", "maximum"} <= kinds and not out["all_global"]
     maximum = next(p for p in out["points"] if p["kind"] == "maximum")
@@ -66,4 +66,4 @@ def test_himmelblau_has_stationary_points_that_are_no_minimum():
 
 def test_an_empty_box_is_refused():
     with pytest.raises(DLCourseError, match="high > low"):
-        convexity.chord_gaps(classic.Saddle(), 1.0, 1.0)
+        classic.chord_gaps(classic.Saddle(), 1.0, 1.0)

@@ -3,17 +3,18 @@
 import numpy as np
 import pytest
 
+from dlcourse import classic
 from dlcourse.classic import matrix_products
 from dlcourse.errors import DLCourseError
 
 
 def test_product_of_one_factor_is_that_factor():
     rng = np.random.default_rng(5)
-    np.testing.assert_array_equal(matrix_products.gaussian_product(0.5, 1, 4, seed=5), rng.normal(0, 0.5, (4, 4)))
+    np.testing.assert_array_equal(classic.gaussian_product(0.5, 1, 4, seed=5), rng.normal(0, 0.5, (4, 4)))
 
 
 def test_lecture_numbers_are_reproduced_with_std_half(tmp_path):
-    out = matrix_products.lecture_matrix_products(trials=40, path=tmp_path / "products.png")
+    out = classic.lecture_matrix_products(trials=40, path=tmp_path / "products.png")
     # std 0.5 -> about 1e-6; std 1 -> beyond 1e22; variance 0.5 (std 0.71) would grow instead.
     assert -8 < out["0.5"]["median"] < -4
     assert out["1"]["low"] > 21 and 22 < out["1"]["median"] < 27
@@ -31,4 +32,4 @@ def test_predicted_growth_by_hand():
 
 def test_bad_std_is_refused():
     with pytest.raises(DLCourseError, match="`std` must be positive"):
-        matrix_products.gaussian_product(0.0)
+        classic.gaussian_product(0.0)

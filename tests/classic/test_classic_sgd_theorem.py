@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from dlcourse.classic import sgd_theorem
+from dlcourse import classic
 from dlcourse.data import toy
 from dlcourse.errors import DLCourseError
 
@@ -11,12 +11,12 @@ from dlcourse.errors import DLCourseError
 def test_sgd_bound_by_hand():
     # t = 3, c = 2, D = 1, C = 0.5: (1/2 + 2 * sqrt(4/3) * 0.25) / sqrt(3)
     expected = (0.5 + 2 * np.sqrt(4 / 3) * 0.25) / np.sqrt(3)
-    assert sgd_theorem.sgd_bound(3, 2.0, 1.0, 0.5) == pytest.approx(expected, rel=1e-14)
+    assert classic.sgd_bound(3, 2.0, 1.0, 0.5) == pytest.approx(expected, rel=1e-14)
 
 
 def test_averaged_sgd_stays_under_the_bound_and_gd_under_its_own(tmp_path):
     x, y = toy.make_blobs(60, distance=2.0, noise=1.0, seed=1)
-    out = sgd_theorem.sgd_theorem(x, y, c=1.0, epochs=4, path=tmp_path / "sgd.png")
+    out = classic.sgd_theorem(x, y, c=1.0, epochs=4, path=tmp_path / "sgd.png")
     assert len(out["updates"]) > 10 and out["updates"][-1] == 4 * 60
     assert out["bound_holds"]
     assert np.all(np.array(out["gd"]) <= np.array(out["gd_bound"]) + 1e-12)
@@ -32,4 +32,4 @@ def test_averaged_sgd_stays_under_the_bound_and_gd_under_its_own(tmp_path):
 
 def test_bad_step_constant_is_refused():
     with pytest.raises(DLCourseError, match="`c` must be positive"):
-        sgd_theorem.sgd_theorem(c=0.0, epochs=1)
+        classic.sgd_theorem(c=0.0, epochs=1)

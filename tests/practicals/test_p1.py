@@ -17,6 +17,10 @@ FIGURES = [
     "classifiers.png",
     "sgd.png",
     "random_products.png",
+    "convexity.png",
+    "perceptron_forms.png",
+    "sgd_theorem.png",
+    "lecture_products.png",
 ]
 
 
@@ -40,3 +44,10 @@ def test_p1_runs_in_fast_mode_and_writes_figures_and_results(tmp_path):
     assert results["accuracy"]["separable"]["perceptron"] == 1.0
     assert results["accuracy"]["xor"]["logistic"] < 0.75 < results["accuracy"]["xor"]["logistic + RBF"]
     assert results["log10_product_norm"]["0.5"] < -20 < 20 < results["log10_product_norm"]["2.0"]
+    assert {n for n, c in results["convex"].items() if c} == {"quadratic", "logistic loss"}
+    assert results["stationary_all_global"] == {"quadratic": True, "himmelblau": False}
+    assert results["perceptron_converged"]["separable"] == {"batch": True, "online": True}
+    assert results["perceptron_converged"]["overlapping"] == {"batch": False, "online": False}
+    assert results["sgd_bound_holds"] and results["sgd_slopes"]["sgd_average"] < -0.5
+    # The lecture's 4x4 products: about 1e-6 with std 0.5, beyond 1e20 with std 1.
+    assert -8 < results["lecture_products"]["0.5"] < -4 and results["lecture_products"]["1"] > 20

@@ -11,9 +11,10 @@ T = 90
 # What each named schedule reaches at t = decay_steps, as a fraction of the peak.
 # `step_epochs` with 3 steps per epoch: cut by 10 at step 30, again at 60 and at 90.
 AT_END = {"constant": 1.0, "step": 0.125, "step_epochs": 0.001, "inverse": 0.1, "exponential": 0.01,
-          "continuous_exponential": 0.01, "linear": 0.0, "cosine": 0.0, "quarter_cosine": 0.0}
+          "continuous_exponential": 0.01, "linear": 0.0, "cosine": 0.0, "cosine_floor": 0.1, "quarter_cosine": 0.0}
 TYPES = {"exponential": schedules.ExponentialDecay, "continuous_exponential": schedules.ContinuousExponentialDecay,
-         "cosine": schedules.CosineDecay, "quarter_cosine": schedules.QuarterCosineDecay}
+         "cosine": schedules.CosineDecay, "cosine_floor": schedules.CosineDecay,
+         "quarter_cosine": schedules.QuarterCosineDecay}
 
 
 def test_names():
@@ -53,7 +54,7 @@ def test_get_with_warmup(name):
 
 def test_get_errors():
     with pytest.raises(DLCourseError, match="constant, step, step_epochs, inverse, exponential, "
-                       "continuous_exponential, linear, cosine, quarter_cosine"):
+                       "continuous_exponential, linear, cosine, cosine_floor, quarter_cosine"):
         schedules.get("triangle", 0.1, 100)
     with pytest.raises(DLCourseError, match="warmup_steps=100, decay_steps=100"):
         schedules.get("constant", 0.1, 100, warmup_steps=100)
