@@ -9,6 +9,8 @@ random state, and a run resumed after a kill sees the same augmentations.
     flip         mirror left-right with probability `rate`
     crop         zero-pad by `padding` pixels, cut a random window of the original size
     rotation     rotate by a uniform angle in [-max_degrees, max_degrees] (reflect fill)
+    zoom         scale about the centre by a uniform factor in [1 - max_zoom, 1 + max_zoom]
+                 (reflect fill; the resampling of `dlcourse.layers.RandomZoom`)
     color_jitter x = x + U(-brightness, brightness); x = (x - mean) * U(1 - c, 1 + c) + mean
     mixup        lam ~ Beta(alpha, alpha) per example, partner j = a random permutation:
                      x = lam * x + (1 - lam) * x[j];  y = lam * y + (1 - lam) * y[j]
@@ -30,7 +32,7 @@ import tensorflow as tf
 
 from dlcourse.errors import DLCourseError
 
-NAMES = ("flip", "crop", "rotation", "color_jitter", "mixup", "cutmix")
+NAMES = ("flip", "crop", "rotation", "zoom", "color_jitter", "mixup", "cutmix")
 
 
 def random_flip(images, labels, seed, rate=0.5):
@@ -77,6 +79,17 @@ def random_rotation(images, labels, seed, max_degrees=15.0):
         fill_value=0.0, interpolation="BILINEAR", fill_mode="REFLECT",
     )
     return tf.clip_by_value(out, 0.0, 1.0), labels
+
+
+def random_zoom(images, labels, seed, max_zoom=0.1):
+    """Zoom each image in or out about its centre by a uniform factor in [1 - max_zoom, 1 + max_zoom]."""
+    from dlcourse.layers.random_zoom import zoom_images  # One resampling for the layer and the pipeline.
+
+    images = _check_images(images)
+    if max_zoom == 0:
+        return images, labels
+    zoom = tf.random.stateless_uniform([tf.shape(images)[0], 1], _seed(seed), 1 - max_zoom, 1 + max_zoom)
+    return tf.clip_by_value(zoom_images(images, zoom, zoom, fill_mode="reflect"), 0.0, 1.0), labels
 
 
 def color_jitter(images, labels, seed, brightness=0.2, contrast=0.2):
@@ -134,7 +147,7 @@ def cutmix(images, labels, num_classes, alpha=1.0, seed=0):
 
 
 def make_augmenter(names, num_classes=None, seed=0, alpha=None):
-    """One batch function applying `names` in the order flip, crop, rotation, color_jitter, mixup/cutmix.
+    """One batch function applying `names` in the order flip, crop, rotation, zoom, color_jitter, mixup/cutmix.
 
     Args:
         names: list (or comma-separated string) from `NAMES`; at most one of mixup, cutmix.
@@ -177,7 +190,7 @@ def make_augmenter(names, num_classes=None, seed=0, alpha=None):
     return augment
 
 
-def augmentation_layers(flip=True, crop=0.1, rotation=15.0, contrast=0.0, seed=None):
+def augmentation_layers(flip=True, crop=0.1, rotation=15.0, contrast=0.0, zoom=0.0, seed=None):
     """The same ideas as Keras preprocessing layers, active only when `training=True`.
 
     Args:
@@ -186,6 +199,8 @@ def augmentation_layers(flip=True, crop=0.1, rotation=15.0, contrast=0.0, seed=N
             fill: a pad-and-crop); 0 disables.
         rotation: maximum angle in degrees (`RandomRotation`); 0 disables.
         contrast: `RandomContrast` factor on [0, 1] images; 0 disables.
+        zoom: zoom in or out by up to this fraction (`dlcourse.layers.RandomZoom`, the
+            twin of Keras's); 0 disables.
         seed: optional int seed.
 
     Returns:
@@ -200,10 +215,15 @@ def augmentation_layers(flip=True, crop=0.1, rotation=15.0, contrast=0.0, seed=N
         layers.append(keras.layers.RandomRotation(rotation / 360.0, seed=seed))
     if contrast:
         layers.append(keras.layers.RandomContrast(contrast, value_range=(0, 1), seed=seed))
+    if zoom:
+        from dlcourse.layers import RandomZoom
+
+        layers.append(RandomZoom(zoom, fill_mode="reflect", seed=seed))
     return keras.Sequential(layers or [keras.layers.Identity()], name="augmentation")
 
 
-_SIMPLE = {"flip": random_flip, "crop": random_crop, "rotation": random_rotation, "color_jitter": color_jitter}
+_SIMPLE = {"flip": random_flip, "crop": random_crop, "rotation": random_rotation, "zoom": random_zoom,
+           "color_jitter": color_jitter}
 
 
 def _check_images(images):

@@ -28,7 +28,7 @@ def test_augmenter_keeps_shape_dtype_and_range(name):
         np.testing.assert_array_equal(labels, LABELS)
 
 
-@pytest.mark.parametrize("names", [["flip", "crop", "rotation", "color_jitter", "mixup"], "crop,cutmix"])
+@pytest.mark.parametrize("names", [["flip", "crop", "rotation", "zoom", "color_jitter", "mixup"], "crop,cutmix"])
 def test_augmenter_same_seed_same_output_different_seed_different(names):
     a = augment.make_augmenter(names, NUM_CLASSES, seed=3)(IMAGES, LABELS)
     b = augment.make_augmenter(names, NUM_CLASSES, seed=3)(IMAGES, LABELS)
@@ -78,6 +78,7 @@ def test_flip_is_an_exact_mirror_or_untouched():
         lambda x, y: augment.random_flip(x, y, (0, 1), rate=0.0),
         lambda x, y: augment.random_crop(x, y, (0, 1), padding=0),
         lambda x, y: augment.random_rotation(x, y, (0, 1), max_degrees=0.0),
+        lambda x, y: augment.random_zoom(x, y, (0, 1), max_zoom=0.0),
         lambda x, y: augment.color_jitter(x, y, (0, 1), brightness=0.0, contrast=0.0),
     ],
 )
@@ -132,7 +133,7 @@ def test_mixup_accepts_soft_labels_and_keeps_them_summing_to_one():
 
 def test_augmentation_layers_active_only_in_training():
     keras.utils.set_random_seed(0)
-    model = augment.augmentation_layers(flip=True, crop=0.1, rotation=20.0, contrast=0.2, seed=1)
+    model = augment.augmentation_layers(flip=True, crop=0.1, rotation=20.0, contrast=0.2, zoom=0.2, seed=1)
     x = tf.constant(IMAGES)
     np.testing.assert_array_equal(model(x, training=False), IMAGES)
     y = model(x, training=True).numpy()
@@ -157,3 +158,15 @@ def test_make_augmenter_bad_arguments_raise(kwargs, match):
 def test_augment_rejects_non_image_batches():
     with pytest.raises(DLCourseError, match="batch"):
         augment.random_flip(np.zeros((4, 4), "float32"), LABELS[:4], seed=0)
+
+
+def test_zoom_by_one_is_identity_and_zoom_in_magnifies_the_centre():
+    from dlcourse.layers.random_zoom import zoom_images
+
+    same = zoom_images(tf.constant(IMAGES), tf.ones((8, 1)), tf.ones((8, 1)))
+    np.testing.assert_allclose(same, IMAGES, atol=1e-6)
+    # A bright centre pixel on black: zooming in (factor < 1 reads a smaller window) spreads it.
+    image = np.zeros((1, 9, 9, 1), "float32")
+    image[0, 4, 4, 0] = 1.0
+    zoomed = zoom_images(tf.constant(image), tf.fill((1, 1), 0.5), tf.fill((1, 1), 0.5)).numpy()
+    assert (zoomed > 0.1).sum() > 1 and abs(zoomed[0, 4, 4, 0] - 1.0) < 1e-6
