@@ -11,7 +11,7 @@ import json
 import subprocess
 import sys
 
-COMPONENTS = ("layers", "optimizers", "schedules", "callbacks", "models", "data", "export", "training")
+COMPONENTS = ("layers", "optimizers", "schedules", "callbacks", "models", "data", "export", "training", "interpret", "tuning")
 LESSONS = ("dlcourse.classic", "dlcourse.nn", "dlcourse.studies")
 
 _PROBE = """

@@ -62,6 +62,8 @@ class SAMModel(keras.Model):
         self.inner = inner
         self.rho = float(rho)
         self.perturbed_loss_tracker = keras.metrics.Mean(name="perturbed_loss")
+        # Built with its network: resuming a finished run loads weights before any call.
+        self.built = inner.built
 
     def call(self, inputs, training=None):
         return self.inner(inputs, training=training)

@@ -129,6 +129,9 @@ def test_sam_recipe_trains_evaluates_and_exports(tmp_path):
     expected = result.model.predict(images.astype("float32") / 255.0, verbose=0)
     np.testing.assert_allclose(export.load(tmp_path / "model").predict(images), expected, atol=1e-6)
     assert result.export_dir == tmp_path / "model" / "1"
+    again = training.train(config, verbose=0)  # The finished run's checkpoint loads into a new SAM model.
+    assert again.metrics["resumed_from_epoch"] == 2 and again.export_dir == tmp_path / "model" / "2"
+    assert again.metrics["test_accuracy"] == result.metrics["test_accuracy"]
 
 
 @pytest.mark.parametrize("policy", ["mixed_bfloat16", "mixed_float16"])
