@@ -9,8 +9,10 @@ def test_datasets_lists_each_with_availability_and_source():
     proc = run_cli("datasets")
     assert proc.returncode == 0, proc.stderr
     rows = {line.split()[0]: line for line in proc.stdout.splitlines()}
-    assert set(rows) == {"fashion_mnist", "mnist", "digits", "cifar10"}
-    assert "yes" in rows["digits"] and "scikit-learn" in rows["digits"]
+    assert set(rows) == {"fashion_mnist", "mnist", "digits", "cifar10", "sunspots", "co2", "fortunes",
+                         "tiny_shakespeare", "imdb_reviews"}
+    assert rows["digits"].split()[1:3] == ["images", "yes"] and "scikit-learn" in rows["digits"]
+    assert rows["sunspots"].split()[1:3] == ["series", "yes"] and "statsmodels" in rows["sunspots"]
 
 
 @pytest.mark.parametrize("command", [[], ["train"], ["predict"], ["datasets"], ["practical"]])
