@@ -8,7 +8,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 
-.PHONY: demo test setup data benchmarks clean
+.PHONY: demo test test-slow setup data benchmarks clean
 
 setup: $(VENV)/.installed
 
@@ -24,8 +24,14 @@ data:
 demo: setup data
 	@PATH="$(abspath $(BIN)):$$PATH" bash scripts/demo.sh
 
+# The whole suite but the few `slow` end-to-end tests (two-process multi-worker training,
+# distributed keras-tuner search, kills of searches and GAN runs): under 10 minutes on 2 cores.
 test: setup data
-	$(PY) -m pytest -n 2 -q --durations=15
+	$(PY) -m pytest -n 2 -q -m "not slow" --durations=15
+
+# Only the slow end-to-end tests (about 15 minutes on 2 cores).
+test-slow: setup data
+	$(PY) -m pytest -n 2 -q -m slow --durations=15
 
 benchmarks: setup data
 	$(PY) benchmarks/spine.py

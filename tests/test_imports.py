@@ -11,7 +11,8 @@ import json
 import subprocess
 import sys
 
-COMPONENTS = ("layers", "optimizers", "schedules", "callbacks", "models", "data", "export", "training", "interpret", "tuning")
+COMPONENTS = ("layers", "optimizers", "schedules", "callbacks", "models", "data", "export", "training", "interpret", "tuning",
+              "metrics")
 LESSONS = ("dlcourse.classic", "dlcourse.nn", "dlcourse.studies")
 
 _PROBE = """

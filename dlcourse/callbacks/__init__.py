@@ -13,6 +13,7 @@ Gradient clipping is an optimiser matter: `dlcourse.optimizers.clip_by_global_no
 
 from dlcourse.callbacks.early_stopping import EarlyStopping
 from dlcourse.callbacks.gradient_monitor import GradientNormMonitor
+from dlcourse.callbacks.image_grid import ImageGrid, save_image_grid, tile_images
 from dlcourse.callbacks.lr_finder import (
     LearningRateRangeTest,
     LRFinderResult,
@@ -25,6 +26,9 @@ __all__ = [
     "EarlyStopping",
     "ReduceLROnPlateau",
     "GradientNormMonitor",
+    "ImageGrid",
+    "save_image_grid",
+    "tile_images",
     "LearningRateRangeTest",
     "LRFinderResult",
     "find_learning_rate",

@@ -7,11 +7,12 @@ Layout (TensorFlow Serving's): `NAME/1/`, `NAME/2/`, ... each written once; read
 the highest version unless asked for one (`resolve_version`).
 """
 
+from dlcourse.export.generator import Generator, load_generator, write_generator
 from dlcourse.export.predict import Predictor, load, load_saved_model, read_image, read_metadata
 from dlcourse.export.versions import check_target, resolve_version, versions, write_version
 
 __all__ = ["export_model", "write_classifier", "Predictor", "load", "read_image", "read_metadata",
-           "load_saved_model", "resolve_version", "versions", "write_version", "check_target"]
+           "load_saved_model", "Generator", "load_generator", "write_generator", "resolve_version", "versions", "write_version", "check_target"]
 
 
 def __getattr__(name):

@@ -77,8 +77,9 @@ def write_language_model(model, path, vocabulary, context):
     to_ids, to_chars = vocabulary.lookup_layer(), vocabulary.lookup_layer(invert=True)
     archive = keras.export.ExportArchive()
     archive.track(model)
-    archive.track(to_ids)
-    archive.track(to_chars)
+    for lookup in (to_ids, to_chars):
+        lookup.build(None)  # Their tables exist from the vocabulary; an export wants built layers.
+        archive.track(lookup)
 
     @tf.function(input_signature=[tf.TensorSpec([], tf.string, name="prompt"),
                                   tf.TensorSpec([], tf.int32, name="length"),

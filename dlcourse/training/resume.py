@@ -74,8 +74,10 @@ class StopOnNaN(keras.callbacks.Callback):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get("loss")
-        if loss is not None and not math.isfinite(float(loss)) and self.nan_at is None:
+        # Every loss the model logs: `loss`, and a GAN's `d_loss` and `g_loss`.
+        losses = [float(v) for k, v in (logs or {}).items() if k == "loss" or k.endswith("_loss")]
+        loss = next((v for v in losses if not math.isfinite(v)), None)
+        if loss is not None and self.nan_at is None:
             self.nan_at = {"epoch": self._epoch + 1, "step": batch + 1, "loss": float(loss)}
             self.model.stop_training = True
 

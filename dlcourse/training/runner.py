@@ -134,7 +134,7 @@ def _nan_error(config, at, latest):
 def _metrics(config, info, model, task_metrics, history, backup):
     """The run's `metrics.json`: the task's numbers, size, speed, data source and versions."""
     seconds = backup.training_seconds()
-    epochs_run = len(history.get("loss", []))
+    epochs_run = len(next(iter(history.values()), []))  # GANs log d_loss and g_loss, no `loss`.
     return {
         "recipe": config.recipe,
         "dataset": config.dataset,

@@ -78,7 +78,9 @@ class LanguageModelTask(Task):
 def ngram_bits_per_char(config, vocabulary, order):
     """Validation and test bits per character of a `CharNGram` counted on the training text."""
     separator = data.SPECS[config.dataset].separator
-    text = lambda split: separator.join(data.load_text(config.dataset, split, config.validation_size).texts)  # noqa: E731
+    def text(split):
+        return separator.join(data.load_text(config.dataset, split, config.validation_size).texts)
+
     ngram = CharNGram(order).fit(vocabulary.encode(text("train")), vocabulary.size)
     return {"ngram_order": order,
             **{f"ngram_{split}_bits_per_char": ngram.bits_per_char(vocabulary.encode(text(split)))
