@@ -1,11 +1,13 @@
 """`Task`: what one kind of model needs from the runner, in five methods."""
 
+import abc
+
 from dlcourse.errors import DLCourseError
 
 TASKS = {}
 
 
-class Task:
+class Task(abc.ABC):
     """The places where a kind of model differs on the one training road.
 
     Subclass it, override what differs, and `register_task` an instance. The runner
@@ -20,6 +22,7 @@ class Task:
     name = None
     export_command = None
 
+    @abc.abstractmethod
     def data(self, config, strategy=None):
         """`(info, splits)`: what the builder needs to know, and the tf.data splits.
 
@@ -28,18 +31,17 @@ class Task:
         train split has a known cardinality and an `epoch_counter` (a `tf.Variable`
         the runner sets at each epoch start, so a resumed run sees the same batches).
         """
-        raise NotImplementedError(f"Task {self.name!r} must say how its data is loaded.")
 
     def build(self, config, info, recipe):
         """The recipe's model for this data (default: `recipe.build(input_shape, num_classes)`)."""
         return recipe.build(info.input_shape, info.num_classes)
 
+    @abc.abstractmethod
     def compile(self, model, config, make_optimizer):
         """Compile `model`; `make_optimizer()` gives a new optimizer from the config.
 
         Must leave the model and every optimizer built, so a backup restores them.
         """
-        raise NotImplementedError(f"Task {self.name!r} must say how its model is compiled.")
 
     def metrics(self, config, info, model, splits):
         """The task's numbers for `metrics.json` (the runner adds timing and versions)."""
