@@ -69,8 +69,8 @@ def data_dir_entry(spec):
     return Path(root) / spec.name
 
 
-class DataDir:
-    """`$DLCOURSE_DATA_DIR/<name>/`: the four IDX files (plain or `.gz`) or `<name>.npz`."""
+class DataDirSource:
+    """A source in `$DLCOURSE_DATA_DIR/<name>/`; subclasses say what they read there."""
 
     def describe(self, spec):
         return f"$DLCOURSE_DATA_DIR/{spec.name}/"
@@ -78,6 +78,10 @@ class DataDir:
     def present(self, spec):
         entry = data_dir_entry(spec)
         return entry is not None and entry.exists()
+
+
+class DataDir(DataDirSource):
+    """`$DLCOURSE_DATA_DIR/<name>/`: the four IDX files (plain or `.gz`) or `<name>.npz`."""
 
     def load(self, spec):
         entry = data_dir_entry(spec)

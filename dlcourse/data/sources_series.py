@@ -15,7 +15,7 @@ import importlib.util
 import numpy as np
 
 from dlcourse.data import checks
-from dlcourse.data.sources import data_dir_entry
+from dlcourse.data.sources import DataDirSource, data_dir_entry
 from dlcourse.errors import DLCourseError
 
 
@@ -50,15 +50,8 @@ class Statsmodels:
         return checks.series(_STATSMODELS[spec.name](), label), label
 
 
-class SeriesDataDir:
+class SeriesDataDir(DataDirSource):
     """`$DLCOURSE_DATA_DIR/<name>/<name>.npy` or `<name>.csv`."""
-
-    def describe(self, spec):
-        return f"$DLCOURSE_DATA_DIR/{spec.name}/"
-
-    def present(self, spec):
-        entry = data_dir_entry(spec)
-        return entry is not None and entry.exists()
 
     def load(self, spec):
         entry = data_dir_entry(spec)

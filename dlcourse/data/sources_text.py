@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dlcourse.data.sources import data_dir_entry
+from dlcourse.data.sources import DataDirSource, data_dir_entry
 from dlcourse.errors import DLCourseError
 
 DEBIAN_FORTUNES = Path("/usr/share/games/fortunes")
@@ -134,15 +134,8 @@ class StrfileDir:
         return fixed_test_split(read_strfile_dir(self.root()))
 
 
-class TextDataDir:
+class TextDataDir(DataDirSource):
     """`$DLCOURSE_DATA_DIR/<name>/`: a folder of strfile files, one category per file."""
-
-    def describe(self, spec):
-        return f"$DLCOURSE_DATA_DIR/{spec.name}/"
-
-    def present(self, spec):
-        entry = data_dir_entry(spec)
-        return entry is not None and entry.exists()
 
     def load(self, spec):
         entry = data_dir_entry(spec)
