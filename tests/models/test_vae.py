@@ -15,6 +15,7 @@ def tiny_vae(beta=1.0):
     vae = models.VAE(models.build_vae_encoder(SHAPE, latent_dim=4, filters=(4, 8), dense_units=16),
                      models.build_vae_decoder(4, SHAPE, filters=(8, 4)), beta=beta, seed=0)
     vae.compile(optimizer=keras.optimizers.Adam(1e-2))
+    vae.optimizer.build(vae.trainable_variables)  # As the generate task does: saved and reloaded whole.
     return vae
 
 

@@ -34,6 +34,7 @@ def fid_classifier(tmp_path_factory):
     mp.undo()
 
 
+@pytest.mark.slow
 def test_dcgan_recipe_metrics_fid_and_export(tmp_path, fid_classifier):
     config = training.make_config("tiny_dcgan_test", run_dir=str(tmp_path / "run"),
                                   export_dir=str(tmp_path / "export"), seed=1)
