@@ -11,11 +11,13 @@
     seq2seq       seq2seq_transformer on reverse, sort, add: exact match; target >= 0.99
     vit           vit on Fashion-MNIST: test accuracy (target >= 0.88) and time
 
-Writes benchmarks/results/sequences.json. `--quick` is a smoke run (tiny settings, a few
+Writes benchmarks/results/sequences.json after each section (a section run alone replaces
+only its own part). `--quick` is a smoke run (tiny settings, a few
 minutes): its numbers mean nothing.
 """
 
 import argparse
+import json
 import os
 import statistics
 import sys
@@ -155,12 +157,14 @@ def main(argv=None):
     if args.quick:
         _tiny_recipes()
     run = {"step_time": step_time, "forecasting": forecasting, "lm": language_model, "seq2seq": seq2seq, "vit": vit}
-    results = {}
+    # Sections run alone (`--only`) update their part of the file and keep the others.
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results = previous.get("results", {}) if previous.get("quick") == args.quick else {}
     for section in chosen:
         print(f"== {section}")
         results[section] = run[section](args.quick)
-    write_json_atomic(RESULTS, {"benchmark": "sequences", "quick": args.quick, "keras_version": keras.__version__,
-                                "cpu_count": os.cpu_count(), "results": results})
+        write_json_atomic(RESULTS, {"benchmark": "sequences", "quick": args.quick, "keras_version": keras.__version__,
+                                    "cpu_count": os.cpu_count(), "results": results})
     print(f"wrote {RESULTS}")
     return 0
 

@@ -3,13 +3,13 @@
 import keras
 import tensorflow as tf
 
-from dlcourse import _compat
 from dlcourse.errors import DLCourseError
 from dlcourse.interpret.attacks import loss_function, pgd_tensor
+from dlcourse.models.wrapper import WrapperModel
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
-class AdversarialModel(keras.Model):
+class AdversarialModel(WrapperModel):
     """Adversarial training around any classifier; train it with `fit`. No Keras twin.
 
     Each training step, with the compiled optimiser doing the update:
@@ -47,31 +47,18 @@ class AdversarialModel(keras.Model):
     """
 
     def __init__(self, inner, eps=0.1, steps=5, step_size=None, adversarial_weight=0.5, seed=0, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(inner, keras.Model):
-            raise DLCourseError(f"`inner` must be a keras.Model. Received: inner={inner!r}")
+        super().__init__(inner, **kwargs)
         if not 0 < eps <= 1 or steps < 1 or not 0 <= adversarial_weight <= 1:
             raise DLCourseError(
                 "`eps` must be in (0, 1], `steps` >= 1, `adversarial_weight` in [0, 1]. "
                 f"Received: eps={eps}, steps={steps}, adversarial_weight={adversarial_weight}"
             )
-        self.inner = inner
         self.eps, self.steps, self.seed = float(eps), int(steps), int(seed)
         self.step_size = float(2.5 * eps / steps if step_size is None else step_size)
         self.adversarial_weight = float(adversarial_weight)
         self._attack_loss = loss_function(inner)
         self.adversarial_loss_tracker = keras.metrics.Mean(name="adversarial_loss")
         self.adversarial_accuracy = keras.metrics.SparseCategoricalAccuracy(name="adversarial_accuracy")
-        # Built with its network: resuming a run loads weights before any call.
-        self.built = inner.built
-
-    def call(self, inputs, training=None):
-        return self.inner(inputs, training=training)
-
-    def build(self, input_shape):
-        if not self.inner.built:
-            self.inner.build(input_shape)
-        self.built = True
 
     def train_step(self, data):
         x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
@@ -95,12 +82,7 @@ class AdversarialModel(keras.Model):
         return self._update_metrics(x, y, clean_pred, adversarial_pred, loss)
 
     def _update_metrics(self, x, y, clean_pred, adversarial_pred, loss):
-        # Plain `fit` logs the per-replica loss times the replica count, weighted by batch.
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        batch = tf.shape(x)[0]
-        tracker = _compat.loss_tracker(self)
-        if tracker is not None:
-            tracker.update_state(loss * replicas, sample_weight=batch)
+        self._track_loss(loss, x)
         adversarial_loss = keras.losses.sparse_categorical_crossentropy(y, adversarial_pred)
         self.adversarial_loss_tracker.update_state(adversarial_loss)
         self.adversarial_accuracy.update_state(y, adversarial_pred)
@@ -111,19 +93,6 @@ class AdversarialModel(keras.Model):
         logs = super().test_step(data)
         return {k: v for k, v in logs.items() if not k.startswith("adversarial_")}
 
-    def export(self, filepath, format="tf_saved_model", verbose=None, **kwargs):
-        """Export the inner model (the network itself) as a SavedModel."""
-        return self.inner.export(filepath, format=format, verbose=verbose, **kwargs)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"inner": keras.saving.serialize_keras_object(self.inner), "eps": self.eps,
-                       "steps": self.steps, "step_size": self.step_size,
-                       "adversarial_weight": self.adversarial_weight, "seed": self.seed})
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        inner = keras.saving.deserialize_keras_object(config.pop("inner"), custom_objects=custom_objects)
-        return cls(inner, **config)
+    def _settings(self):
+        return {"eps": self.eps, "steps": self.steps, "step_size": self.step_size,
+                "adversarial_weight": self.adversarial_weight, "seed": self.seed}

@@ -11,6 +11,7 @@ from dlcourse.models.vgg import build_vgg
 from dlcourse.models.mlp import build_mlp, mlp_parameter_count
 from dlcourse.models.regularized_mlp import build_regularized_mlp, regularized_mlp_parameter_count
 from dlcourse.models.sam import SAMModel
+from dlcourse.models.wrapper import WrapperModel
 from dlcourse.models.sequence import build_rnn_forecaster, build_text_classifier, build_transformer_forecaster
 from dlcourse.models.transformer_models import build_char_gpt, build_seq2seq_transformer, greedy_decode
 from dlcourse.models.vit import build_vit
@@ -25,7 +26,7 @@ from dlcourse.models.toy_gan import build_toy_discriminator, build_toy_generator
 from dlcourse.models.progressive import ProgressiveGAN, build_progressive_discriminator, build_progressive_generator
 
 __all__ = ["build_cnn", "build_mlp", "mlp_parameter_count", "build_regularized_mlp",
-           "regularized_mlp_parameter_count", "SAMModel",
+           "regularized_mlp_parameter_count", "SAMModel", "WrapperModel",
            "build_lenet5", "build_alexnet", "build_vgg", "build_googlenet", "inception_block",
            "build_resnet", "residual_block", "build_cnn_fast", "build_cifar_fc", "build_cifar_cnn", "build_cifar_wide_cnn",
            "build_rnn_forecaster", "build_transformer_forecaster", "build_text_classifier",

@@ -7,7 +7,7 @@ from dlcourse.errors import DLCourseError
 IMAGENET_STAGES = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3)}  # blocks per stage, filters 64-128-256-512
 
 
-def residual_block(x, filters, strides=1, norm_after_add=False, name="block"):
+def residual_block(x, filters, strides=1, norm_after_add=False, shortcut=True, name="block"):
     """A basic residual block: two 3x3 convolutions and a shortcut around them.
 
     The paper's block (default), with BatchNorm as `norm`:
@@ -19,6 +19,9 @@ def residual_block(x, filters, strides=1, norm_after_add=False, name="block"):
 
         f(x) = conv3x3(relu(norm_1(conv3x3(x, strides))), 1)
         y = relu(norm_2(shortcut(x) + f(x)))
+
+    With `shortcut=False` the block is the plain `y = relu(f(x))` of the same layers (the
+    "no-short" networks of the loss-landscape paper, Li et al. 2018).
 
     `shortcut(x)` is `x` when the shape is kept, otherwise a 1x1 convolution with
     `strides` (followed by BatchNorm in the paper's form): the paper's option B. If the
@@ -34,6 +37,7 @@ def residual_block(x, filters, strides=1, norm_after_add=False, name="block"):
         filters: the output channels.
         strides: 1, or 2 to halve height and width.
         norm_after_add: the lecture's `y = relu(norm(x + f(x)))` instead of the paper's.
+        shortcut: False leaves the shortcut out: `y = relu(f(x))`, `f` as above.
         name: a prefix for the block's layer names (unique within a model).
 
     Returns:
@@ -55,19 +59,22 @@ def residual_block(x, filters, strides=1, norm_after_add=False, name="block"):
 
     f = keras.layers.Activation("relu", name=f"{name}_relu_1")(norm(conv(x, 3, strides, "conv_1"), "bn_1"))
     f = conv(f, 3, 1, "conv_2")
-    shortcut = x
+    if not shortcut:
+        return keras.layers.Activation("relu", name=f"{name}_out")(norm(f, "bn_2"))
+    identity = x
     if strides != 1 or x.shape[-1] != filters:
-        shortcut = conv(x, 1, strides, "shortcut")
+        identity = conv(x, 1, strides, "shortcut")
         if not norm_after_add:
-            shortcut = norm(shortcut, "shortcut_bn")
+            identity = norm(identity, "shortcut_bn")
     if norm_after_add:
-        y = norm(keras.layers.Add(name=f"{name}_add")([shortcut, f]), "bn_2")
+        y = norm(keras.layers.Add(name=f"{name}_add")([identity, f]), "bn_2")
     else:
-        y = keras.layers.Add(name=f"{name}_add")([shortcut, norm(f, "bn_2")])
+        y = keras.layers.Add(name=f"{name}_add")([identity, norm(f, "bn_2")])
     return keras.layers.Activation("relu", name=f"{name}_out")(y)
 
 
-def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_add=False, name=None):
+def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_add=False, shortcuts=True,
+                 width=None, name=None):
     """ResNet with basic blocks: a 3x3 stem, stages of residual blocks, global average pooling.
 
     Two layouts, chosen by `depth` (conv and dense layers on the longest path):
@@ -97,7 +104,10 @@ def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_a
         num_classes: output units.
         depth: 18 or 34, or 6n + 2 (20, 32, 44, 56, 110).
         norm_after_add: blocks in the lecture's form `y = relu(norm(x + f(x)))`.
-        name: the model's name (default `resnet<depth>`).
+        shortcuts: False builds the same network without its shortcuts (`y = relu(f(x))`).
+        width: the stem's filters, doubled at each stage (default 64 for ResNet-18/34,
+            16 for the CIFAR ResNets).
+        name: the model's name (default `resnet<depth>`, `_noskip` appended without shortcuts).
 
     Returns:
         A functional `keras.Model` mapping float images in [0, 1] to class probabilities.
@@ -105,11 +115,14 @@ def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_a
     Example:
 
         model = build_resnet((32, 32, 3), depth=20)      # model.count_params() == 274,042
+        plain = build_resnet((28, 28, 1), depth=20, width=8, shortcuts=False)
     """
     if depth in IMAGENET_STAGES:
-        stem, stages = 64, [(64 * 2**i, n) for i, n in enumerate(IMAGENET_STAGES[depth])]
+        stem = width or 64
+        stages = [(stem * 2**i, n) for i, n in enumerate(IMAGENET_STAGES[depth])]
     elif depth >= 8 and (depth - 2) % 6 == 0:
-        stem, stages = 16, [(16 * 2**i, (depth - 2) // 6) for i in range(3)]
+        stem = width or 16
+        stages = [(stem * 2**i, (depth - 2) // 6) for i in range(3)]
     else:
         raise DLCourseError(f"`depth` must be 18, 34 or 6n + 2 (20, 32, 44, ...). Received: depth={depth}")
     inputs = keras.Input(shape=input_shape, name="images")
@@ -118,9 +131,9 @@ def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_a
     for s, (filters, blocks) in enumerate(stages, start=1):
         for b in range(1, blocks + 1):
             strides = 2 if s > 1 and b == 1 else 1
-            x = residual_block(x, filters, strides, norm_after_add, name=f"stage_{s}_block_{b}")
+            x = residual_block(x, filters, strides, norm_after_add, shortcuts, name=f"stage_{s}_block_{b}")
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     x = keras.layers.Dense(num_classes, name="logits")(x)
     # float32 output: softmax in float16 saturates under mixed precision.
     outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name=name or f"resnet{depth}")
+    return keras.Model(inputs, outputs, name=name or f"resnet{depth}{'' if shortcuts else '_noskip'}")

@@ -4,8 +4,8 @@ import keras
 import tensorflow as tf
 from keras import ops
 
-from dlcourse import _compat
 from dlcourse.errors import DLCourseError
+from dlcourse.models.wrapper import WrapperModel
 from dlcourse.optimizers.clipping import global_norm
 
 # Keeps eps finite when the gradient is exactly zero.
@@ -13,7 +13,7 @@ _NORM_FLOOR = 1e-12
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
-class SAMModel(keras.Model):
+class SAMModel(WrapperModel):
     """Sharpness-aware minimisation around any inner model; train it with `fit`.
 
     SAM seeks weights whose whole neighbourhood has low loss. Each training step,
@@ -54,24 +54,11 @@ class SAMModel(keras.Model):
     """
 
     def __init__(self, inner, rho=0.05, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(inner, keras.Model):
-            raise DLCourseError(f"`inner` must be a keras.Model. Received: inner={inner!r}")
+        super().__init__(inner, **kwargs)
         if not rho > 0:
             raise DLCourseError(f"`rho` must be positive. Received: rho={rho}")
-        self.inner = inner
         self.rho = float(rho)
         self.perturbed_loss_tracker = keras.metrics.Mean(name="perturbed_loss")
-        # Built with its network: resuming a finished run loads weights before any call.
-        self.built = inner.built
-
-    def call(self, inputs, training=None):
-        return self.inner(inputs, training=training)
-
-    def build(self, input_shape):
-        if not self.inner.built:
-            self.inner.build(input_shape)
-        self.built = True
 
     def _loss_and_gradients(self, x, y, sample_weight):
         with tf.GradientTape() as tape:
@@ -108,32 +95,10 @@ class SAMModel(keras.Model):
         return {name: value for name, value in logs.items() if name != "perturbed_loss"}
 
     def _update_metrics(self, x, y, y_pred, sample_weight, loss, perturbed_loss):
-        # Plain `fit` logs the per-replica loss times the replica count, weighted by batch.
-        replicas = tf.distribute.get_strategy().num_replicas_in_sync
-        batch_size = tf.shape(tf.nest.flatten(x)[0])[0]
-        # Only the default train_step updates the `loss` tracker: a custom one must do it.
-        tracker = _compat.loss_tracker(self)
-        if tracker is not None:
-            tracker.update_state(loss * replicas, sample_weight=batch_size)
+        replicas, batch_size = self._track_loss(loss, x)
         self.perturbed_loss_tracker.update_state(perturbed_loss * replicas,
                                                  sample_weight=batch_size)
         return self.compute_metrics(x, y, y_pred, sample_weight=sample_weight)
 
-    def export(self, filepath, format="tf_saved_model", verbose=None, **kwargs):
-        """Export the inner model (the network itself) as a SavedModel."""
-        return self.inner.export(filepath, format=format, verbose=verbose, **kwargs)
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({
-            "inner": keras.saving.serialize_keras_object(self.inner),
-            "rho": self.rho,
-        })
-        return config
-
-    @classmethod
-    def from_config(cls, config, custom_objects=None):
-        config = dict(config)
-        inner = keras.saving.deserialize_keras_object(config.pop("inner"),
-                                                      custom_objects=custom_objects)
-        return cls(inner, **config)
+    def _settings(self):
+        return {"rho": self.rho}

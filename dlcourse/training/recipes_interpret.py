@@ -16,58 +16,21 @@ measures the Fashion-MNIST pair.
 
 The two ResNets differ only in the identity shortcuts (Li et al. 2018 compare
 ResNet-56 with "ResNet-56-noshort"; depth 20 and 8-16-32 filters keep both, and a 2-D
-scan of their loss, within a 2-core CPU's reach). Importing this module registers them.
+scan of their loss, within a 2-core CPU's reach): `models.build_resnet(depth=20, width=8,
+shortcuts=...)`. Importing this module registers them.
 """
-
-import keras
 
 from dlcourse.interpret.adversarial import AdversarialModel
 from dlcourse.models import build_mlp
 from dlcourse.models.cnn_fast import build_cnn_fast
+from dlcourse.models.resnet import build_resnet
 from dlcourse.training.recipes import Recipe, get_recipe, register
 from dlcourse.training.recipes_cnn import CNN_FAST
 
 ADVERSARIAL_EPS = 0.1
 ADVERSARIAL_STEPS = 5
 LANDSCAPE_DEPTH = 20
-LANDSCAPE_FILTERS = (8, 16, 32)
-
-
-def build_landscape_resnet(input_shape, num_classes, skips=True, depth=LANDSCAPE_DEPTH,
-                           filters=LANDSCAPE_FILTERS, name=None):
-    """A CIFAR-style ResNet (3 stages of (depth - 2) / 6 basic blocks), with or without shortcuts.
-
-        block(x) = relu(shortcut(x) + bn(conv(relu(bn(conv(x))))))   # skips=True
-        block(x) = relu(bn(conv(relu(bn(conv(x))))))                 # skips=False
-
-    `shortcut` is `x`, or a 1x1 convolution when the block changes the shape (stride 2
-    or more filters). With depth 20 and filters (8, 16, 32), on any image size
-    (global pooling): 69,234 parameters with skips, 68,594 without (the two 1x1
-    shortcuts, 8*16 + 16*32; BatchNorm's moving statistics are counted).
-    """
-    blocks = (depth - 2) // 6
-    inputs = keras.Input(input_shape, name="images")
-    x = _conv_bn(inputs, filters[0], 1, "stem")
-    x = keras.layers.Activation("relu", name="stem_relu")(x)
-    for s, width in enumerate(filters, start=1):
-        for b in range(1, blocks + 1):
-            strides, tag = (2 if s > 1 and b == 1 else 1), f"s{s}b{b}"
-            f = keras.layers.Activation("relu", name=f"{tag}_relu_1")(_conv_bn(x, width, strides, f"{tag}_1"))
-            f = _conv_bn(f, width, 1, f"{tag}_2")
-            if skips:
-                shortcut = x if strides == 1 and x.shape[-1] == width else keras.layers.Conv2D(
-                    width, 1, strides=strides, use_bias=False, name=f"{tag}_shortcut")(x)
-                f = keras.layers.Add(name=f"{tag}_add")([shortcut, f])
-            x = keras.layers.Activation("relu", name=f"{tag}_out")(f)
-    x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
-    return keras.Model(inputs, outputs, name=name or f"resnet{depth}{'' if skips else '_noskip'}")
-
-
-def _conv_bn(x, filters, strides, tag):
-    x = keras.layers.Conv2D(filters, 3, strides=strides, padding="same", use_bias=False, name=f"{tag}_conv")(x)
-    return keras.layers.BatchNormalization(name=f"{tag}_bn")(x)
+LANDSCAPE_WIDTH = 8  # Filters 8-16-32: half the CIFAR ResNet-20's 16-32-64.
 
 
 CNN_FAST_ADVERSARIAL = register(Recipe(
@@ -96,7 +59,8 @@ MLP_ADVERSARIAL = register(Recipe(
 for _skips, _suffix in ((True, ""), (False, "_noskip")):
     register(Recipe(
         name=f"resnet_landscape{_suffix}",
-        build=lambda input_shape, num_classes, skips=_skips: build_landscape_resnet(input_shape, num_classes, skips),
+        build=lambda input_shape, num_classes, skips=_skips: build_resnet(
+            input_shape, num_classes, depth=LANDSCAPE_DEPTH, width=LANDSCAPE_WIDTH, shortcuts=skips),
         description=f"ResNet-20 at CPU width (8-16-32 filters) {'with' if _skips else 'without'} skip connections, "
                     "for the loss landscape; Adam 1e-3",
         settings=dict(epochs=3, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),

@@ -2,8 +2,10 @@
 
 import json
 
+import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 from PIL import Image
 
 from dlcourse import cli, data, interpret
@@ -40,10 +42,17 @@ def test_the_export_attack_matches_the_keras_model(cnn, exported, digits):
     classifier = interpret.load_classifier(exported)
     np.testing.assert_allclose(classifier(images), cnn.predict(images, verbose=0), atol=1e-6)
     # The export has no logits: the gradient comes through the probabilities, the same
-    # function computed another way; only signs of gradients near 0 may differ.
+    # function computed another way; only signs of gradients near 0 may differ (2 % of
+    # the pixels were seen to, all of them where the gradient is < 1e-3 of its largest).
     same = np.isclose(interpret.fgsm(classifier, images, labels, 0.1), interpret.fgsm(cnn, images, labels, 0.1),
                       atol=1e-6)
-    assert same.mean() > 0.99
+    x = tf.constant(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        loss = keras.losses.sparse_categorical_crossentropy(labels, cnn(x, training=False))
+    gradient = np.abs(tape.gradient(loss, x).numpy())
+    assert same.mean() > 0.9
+    assert np.all(gradient[~same] < 1e-3 * gradient.max())
 
 
 @pytest.mark.parametrize("argv, message", [

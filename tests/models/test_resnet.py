@@ -71,3 +71,24 @@ def test_layouts(depth, blocks, last_filters):
     assert len(adds) == blocks and len(convs) + 1 == depth  # + the dense layer
     assert model.get_layer("global_pool").output.shape[-1] == last_filters
     assert model.name == f"resnet{depth}"
+
+
+def test_without_shortcuts_the_block_is_relu_of_f():
+    keras.utils.set_random_seed(0)
+    x = keras.Input((6, 6, 4))
+    plain = keras.Model(x, models.residual_block(x, 8, 2, shortcut=False, name="block"))
+    names = [layer.name for layer in plain.layers]
+    assert "block_add" not in names and "block_shortcut" not in names
+    # relu(bn_2(conv_2(...))): zeroing conv_2 leaves relu(beta) = 0 in training mode.
+    conv = plain.get_layer("block_conv_2")
+    conv.kernel.assign(np.zeros(conv.kernel.shape, "float32"))
+    np.testing.assert_array_equal(plain(_non_negative(3), training=True).numpy(), 0.0)
+
+
+def test_landscape_pair_differs_only_in_the_shortcuts():
+    skips = models.build_resnet((28, 28, 1), depth=20, width=8)
+    plain = models.build_resnet((28, 28, 1), depth=20, width=8, shortcuts=False)
+    assert plain.name == "resnet20_noskip" and skips.get_layer("stage_1_block_1_conv_1").filters == 8
+    assert not [layer for layer in plain.layers if layer.name.endswith(("_add", "shortcut", "shortcut_bn"))]
+    # Two 1x1 shortcuts (8*16 and 16*32) and their BatchNorms (4 * 16 and 4 * 32).
+    assert skips.count_params() - plain.count_params() == 8 * 16 + 16 * 32 + 4 * 16 + 4 * 32
