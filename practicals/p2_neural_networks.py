@@ -48,7 +48,7 @@ EPOCHS = 8 if FAST else 12  # the course MLP: the lecture's 12 epochs of SGD 0.0
 OVERFIT_EPOCHS, OVERFIT_LR = (30, 1e-2) if FAST else (40, 3e-3)  # Adam, batch 16
 SMALL_TRAIN = 300 if FAST else 3000  # examples left for training in the overfitting study
 UA_WIDTHS, UA_STEPS = ((1, 4, 16), 600) if FAST else ((1, 2, 4, 8, 16, 32, 64), 3000)  # universal approximation
-CAPACITY = dict(train_size=300, widths=(2, 128), depths=(1, 2), epochs=40, batch_size=32) if FAST else {}
+CAPACITY = dict(train_size=300, widths=(2, 128), depths=(1,), epochs=40, batch_size=32) if FAST else {}
 SCALING = dict(sizes=(100, 300, 900), widths=(16, 64), steps=300, batch_size=32) if FAST else {}  # {}: defaults
 SEED = 0
 keras.utils.set_random_seed(SEED)

@@ -56,7 +56,7 @@ def load_text(name, split=None, validation_size=DEFAULT_VALIDATION_SIZE):
 
 def char_lm_windows(name, split="train", sequence_length=100, batch_size=64, shuffle=None, seed=0,
                     vocabulary=None, validation_size=DEFAULT_VALIDATION_SIZE, drop_remainder=False,
-                    epoch_counter=None):
+                    epoch_counter=None, max_characters=None):
     """Character language-model windows of one split: inputs and the next character of each.
 
     Args:
@@ -64,6 +64,7 @@ def char_lm_windows(name, split="train", sequence_length=100, batch_size=64, shu
         split: `train`, `validation` or `test`.
         sequence_length: characters per window.
         vocabulary: a `CharVocabulary`; default: the training split's characters.
+        max_characters: keep only the split's first characters (a quick look); None: all.
         batch_size, shuffle, seed, validation_size, drop_remainder, epoch_counter: as in `data.load`.
 
     Returns:
@@ -80,6 +81,10 @@ def char_lm_windows(name, split="train", sequence_length=100, batch_size=64, shu
         train = load_text(name, "train", validation_size)
         vocabulary = CharVocabulary.from_texts([separator.join(train.texts)])
     ids = vocabulary.encode(separator.join(load_text(name, split, validation_size).texts))
+    if max_characters is not None:
+        if max_characters < 2:
+            raise DLCourseError(f"`max_characters` must be at least 2. Received: max_characters={max_characters}")
+        ids = ids[:max_characters]
     count = (len(ids) - 1) // sequence_length
     if count == 0:
         raise DLCourseError(f"{name} {split}: {len(ids)} characters make no window of {sequence_length}. "

@@ -93,6 +93,18 @@ def test_char_lm_windows_shift_by_one_and_use_the_training_vocabulary(corpus_dir
     assert test.vocabulary == vocab and int(tf.reduce_max(next(iter(test))[0])) < vocab.size
 
 
+def test_char_lm_windows_max_characters_keeps_the_first_characters(corpus_dir):
+    kwargs = dict(sequence_length=8, batch_size=1000, validation_size=4, shuffle=False)
+    whole = next(iter(data.char_lm_windows("fortunes", "train", **kwargs)))
+    head = next(iter(data.char_lm_windows("fortunes", "train", max_characters=41, **kwargs)))
+    # 41 characters: 5 windows of 8 and the target after the last one.
+    assert head[0].shape == (5, 8)
+    np.testing.assert_array_equal(head[0], whole[0][:5])
+    np.testing.assert_array_equal(head[1], whole[1][:5])
+    with pytest.raises(DLCourseError, match="`max_characters` must be at least 2"):
+        data.char_lm_windows("fortunes", "train", max_characters=1, **kwargs)
+
+
 def test_text_classification_batches_raw_strings(corpus_dir):
     ds = data.text_classification("fortunes", "train", batch_size=8, seed=0, validation_size=4)
     texts, labels = next(iter(ds))

@@ -11,7 +11,8 @@
               inside; read by `dlcourse sample` (`dlcourse.export.sampler`)
 
 Recipe options: `sequence_length` (default 100), `ngram_order` (default 5; 0: no
-baseline), `sample_prompt`, `sample_length`.
+baseline), `sample_prompt`, `sample_length`, `train_characters` (train on the first N
+characters only; validation and test stay whole).
 """
 
 import math
@@ -36,13 +37,17 @@ class LanguageModelTask(Task):
         length = option(config, "sequence_length", 100)
         common = dict(sequence_length=length, batch_size=config.batch_size, seed=config.seed,
                       validation_size=config.validation_size)
-        train = data.char_lm_windows(config.dataset, "train", drop_remainder=strategy is not None, **common)
+        # `train_characters`: train on the first characters only (a quick look); validation
+        # and test stay whole, so bits per character remain comparable.
+        limit = {"train": option(config, "train_characters", None)}
+        train = data.char_lm_windows(config.dataset, "train", drop_remainder=strategy is not None,
+                                     max_characters=limit["train"], **common)
         vocabulary = train.vocabulary
         splits = {"train": train}
         for split in ("validation", "test"):
             splits[split] = data.char_lm_windows(config.dataset, split, vocabulary=vocabulary, **common)
         counts = {s: count_examples(data.char_lm_windows(config.dataset, s, shuffle=False, vocabulary=vocabulary,
-                                                         **common)) for s in splits}
+                                                         max_characters=limit.get(s), **common)) for s in splits}
         info = SequenceInfo(name=config.dataset, source=data.info(config.dataset).source, num_examples=counts,
                             input_shape=(length,), num_classes=vocabulary.size, kind="text",
                             details={"vocabulary": vocabulary, "sequence_length": length})
