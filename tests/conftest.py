@@ -9,7 +9,7 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 # The longest tests (the practicals in fast mode, 20-100 s each, and the kill-and-resume
 # runs) start first: pytest-xdist then shares them between its workers instead of leaving
 # one worker alone with a long test at the end.
-_LONG_FIRST = ("tests/practicals/", "tests/training/test_resume.py")
+_LONG_FIRST = ("tests/practicals/test_p", "tests/training/test_resume.py")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -3,6 +3,7 @@
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import dense_head
 
 
 def build_alexnet(input_shape=(32, 32, 3), num_classes=10, filters=(48, 128, 192, 192, 128),
@@ -67,12 +68,5 @@ def build_alexnet(input_shape=(32, 32, 3), num_classes=10, filters=(48, 128, 192
         if i in (1, 2, 5):
             # Overlapping pooling (window 3, stride 2): the paper's choice, 0.3-0.4 % lower error.
             x = keras.layers.MaxPooling2D(3, strides=2, padding="same", name=f"pool_{i}")(x)
-    x = keras.layers.Flatten(name="flatten")(x)
-    for i, units in enumerate(dense_units, start=1):
-        x = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = dense_head(x, num_classes, dense_units, dropout)
     return keras.Model(inputs, outputs, name=name)

@@ -12,6 +12,7 @@ the course runs them on Fashion-MNIST (28x28x1) when CIFAR-10 is not on the mach
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import dense_head, vgg_block
 from dlcourse.models.lenet import build_lenet5
 from dlcourse.models.mlp import build_mlp
 
@@ -92,20 +93,8 @@ def build_cifar_wide_cnn(input_shape=(32, 32, 3), num_classes=10, batch_norm=Tru
     inputs = keras.Input(shape=input_shape, name="images")
     x = inputs
     for b, pair in enumerate(WIDE_FILTERS, start=1):
-        for c, filters in enumerate(pair, start=1):
-            x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"conv_{b}_{c}")(x)
-            if batch_norm:
-                x = keras.layers.BatchNormalization(name=f"bn_{b}_{c}")(x)
-            x = keras.layers.Activation("relu", name=f"relu_{b}_{c}")(x)
-        x = keras.layers.MaxPooling2D(2, padding="same", name=f"pool_{b}")(x)
+        x = vgg_block(x, pair, b, batch_norm)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"dropout_pool_{b}")(x)
-    x = keras.layers.Flatten(name="flatten")(x)
-    for i, units in enumerate((1024, 512), start=1):
-        x = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout_dense_{i}")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = dense_head(x, num_classes, (1024, 512), dropout, dropout_name="dropout_dense_{i}")
     return keras.Model(inputs, outputs, name=name)

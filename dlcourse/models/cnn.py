@@ -2,6 +2,8 @@
 
 import keras
 
+from dlcourse.models._heads import classifier_output
+
 
 def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_units=128,
               dropout=0.25, batch_norm=True, name="cnn", kernel_initializer="glorot_uniform"):
@@ -47,6 +49,5 @@ def build_cnn(input_shape=(28, 28, 1), num_classes=10, filters=(32, 64), dense_u
                            name="hidden")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name)

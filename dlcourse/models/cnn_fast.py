@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import classifier_output
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -105,8 +106,6 @@ def build_cnn_fast(input_shape=(28, 28, 1), num_classes=10, filters=(24, 48), te
         x = keras.layers.BatchNormalization(name=f"bn_{i}")(x)
         x = keras.layers.Activation("relu", name=f"relu_{i}")(x)
     x = keras.layers.Flatten(name="flatten")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    x = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    x = classifier_output(x, num_classes)
     outputs = MirrorAverage(name="mirror_average", dtype="float32")(x) if test_time_flip else x
     return keras.Model(inputs, outputs, name=name)

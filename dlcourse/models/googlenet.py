@@ -2,6 +2,8 @@
 
 import keras
 
+from dlcourse.models._heads import classifier_output
+
 # (1x1, 3x3 reduce, 3x3, 5x5 reduce, 5x5, pool projection) of the paper's Table 1,
 # halved: inception (3a), (3b) and (4a).
 SMALL_INCEPTIONS = ((32, 48, 64, 8, 16, 16), (64, 64, 96, 16, 48, 32), (96, 48, 104, 8, 24, 32))
@@ -98,7 +100,5 @@ def build_googlenet(input_shape=(32, 32, 3), num_classes=10, stem_filters=64, in
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
     if dropout:
         x = keras.layers.Dropout(dropout, name="dropout")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name)

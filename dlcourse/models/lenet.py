@@ -3,6 +3,7 @@
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import classifier_output
 
 POOLINGS = ("average", "max")
 
@@ -74,7 +75,5 @@ def build_lenet5(input_shape=(28, 28, 1), num_classes=10, activation="tanh", poo
     x = keras.layers.Flatten(name="flatten")(x)
     x = keras.layers.Dense(120, activation=activation, name="dense_1")(x)
     x = keras.layers.Dense(84, activation=activation, name="dense_2")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name)

@@ -4,6 +4,8 @@ import math
 
 import keras
 
+from dlcourse.models._heads import classifier_output
+
 
 def build_mlp(input_shape=(28, 28, 1), num_classes=10, hidden_units=(64, 32),
               activation="relu", dropout=0.0, name="mlp", kernel_initializer="glorot_uniform"):
@@ -34,9 +36,7 @@ def build_mlp(input_shape=(28, 28, 1), num_classes=10, hidden_units=(64, 32),
                                name=f"hidden_{i + 1}")(x)
         if dropout:
             x = keras.layers.Dropout(dropout, name=f"dropout_{i + 1}")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name)
 
 

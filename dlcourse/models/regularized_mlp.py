@@ -4,6 +4,7 @@ import keras
 
 from dlcourse import layers
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import probabilities
 
 
 def build_regularized_mlp(input_shape=(28, 28, 1), num_classes=10, hidden_units=(64, 32), l2=0.0,
@@ -52,9 +53,7 @@ def build_regularized_mlp(input_shape=(28, 28, 1), num_classes=10, hidden_units=
         x = keras.layers.Activation("relu", name=f"relu_{i}")(x)
         if dropout:
             x = layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    x = layers.Dense(num_classes, kernel_regularizer=regularizer, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = probabilities(layers.Dense(num_classes, kernel_regularizer=regularizer, name="logits")(x))
     return keras.Model(inputs, outputs, name=name)
 
 

@@ -3,6 +3,7 @@
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import classifier_output
 
 IMAGENET_STAGES = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3)}  # blocks per stage, filters 64-128-256-512
 
@@ -133,7 +134,5 @@ def build_resnet(input_shape=(32, 32, 3), num_classes=10, depth=20, norm_after_a
             strides = 2 if s > 1 and b == 1 else 1
             x = residual_block(x, filters, strides, norm_after_add, shortcuts, name=f"stage_{s}_block_{b}")
     x = keras.layers.GlobalAveragePooling2D(name="global_pool")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name or f"resnet{depth}{'' if shortcuts else '_noskip'}")

@@ -4,6 +4,7 @@ import keras
 
 from dlcourse import layers
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import classifier_output
 
 CELLS = {"rnn": layers.SimpleRNNCell, "lstm": layers.LSTMCell, "gru": layers.GRUCell}
 
@@ -105,6 +106,5 @@ def build_text_classifier(vocab_size, num_classes, sequence_length=None, embeddi
     inputs = keras.Input((sequence_length,), dtype="int32", name="ids")
     x = keras.layers.Embedding(vocab_size, embedding_dim, mask_zero=True, name="embed")(inputs)
     x = keras.layers.Bidirectional(keras.layers.RNN(make_cell(units)), name=f"bi_{cell}")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x, num_classes)
     return keras.Model(inputs, outputs, name=name)

@@ -3,6 +3,7 @@
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.models._heads import dense_head, vgg_block
 
 # The first four stages of VGG-11 ("configuration A": 64, M, 128, M, 256-256, M, 512-512, M,
 # 512-512, M) with half the filters: a 28x28 image has room for four 2x2 pools, not five.
@@ -75,18 +76,6 @@ def build_vgg(input_shape=(32, 32, 3), num_classes=10, blocks=SMALL_BLOCKS, dens
     inputs = keras.Input(shape=input_shape, name="images")
     x = inputs
     for b, block in enumerate(blocks, start=1):
-        for c, filters in enumerate(block, start=1):
-            x = keras.layers.Conv2D(filters, 3, padding="same", use_bias=not batch_norm, name=f"conv_{b}_{c}")(x)
-            if batch_norm:
-                x = keras.layers.BatchNormalization(name=f"bn_{b}_{c}")(x)
-            x = keras.layers.Activation("relu", name=f"relu_{b}_{c}")(x)
-        x = keras.layers.MaxPooling2D(2, padding="same", name=f"pool_{b}")(x)
-    x = keras.layers.Flatten(name="flatten")(x)
-    for i, units in enumerate(dense_units, start=1):
-        x = keras.layers.Dense(units, activation="relu", name=f"dense_{i}")(x)
-        if dropout:
-            x = keras.layers.Dropout(dropout, name=f"dropout_{i}")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x)
-    # float32 output: softmax in float16 saturates under mixed precision.
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+        x = vgg_block(x, block, b, batch_norm)
+    outputs = dense_head(x, num_classes, dense_units, dropout)
     return keras.Model(inputs, outputs, name=name)

@@ -3,6 +3,7 @@
 import keras
 
 from dlcourse import layers
+from dlcourse.models._heads import classifier_output
 
 
 def build_vit(input_shape=(28, 28, 1), num_classes=10, patch_size=4, d_model=64, num_heads=4, num_layers=4,
@@ -43,6 +44,5 @@ def build_vit(input_shape=(28, 28, 1), num_classes=10, patch_size=4, d_model=64,
         x = layers.TransformerEncoderBlock(num_heads, intermediate_dim, dropout=dropout, activation="gelu",
                                            norm_first=True, name=f"encoder_{i + 1}")(x)
     x = layers.LayerNormalization(epsilon=1e-5, name="final_norm")(x)
-    x = keras.layers.Dense(num_classes, name="logits")(x[:, 0])
-    outputs = keras.layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    outputs = classifier_output(x[:, 0], num_classes)
     return keras.Model(inputs, outputs, name=name)

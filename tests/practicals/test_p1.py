@@ -1,4 +1,5 @@
-"""Practical 1 runs end to end in fast mode, writes its figures and its key numbers."""
+"""Practical 1 runs end to end in fast mode as a notebook: its figures are shown inline
+and saved, its outputs hold no noise, and its key numbers are right."""
 
 import json
 from pathlib import Path
@@ -6,6 +7,7 @@ from pathlib import Path
 import jupytext
 
 from dlcourse import practicals
+from _notebook import NOISE, execute, outputs_of
 
 FIGURES = [
     "functions.png",
@@ -31,8 +33,22 @@ def test_p1_opens_as_a_notebook_with_markdown_and_a_solution():
     assert any("solution" in cell.metadata.get("tags", []) for cell in notebook.cells)
 
 
-def test_p1_runs_in_fast_mode_and_writes_figures_and_results(tmp_path):
-    out = practicals.run(1, fast=True, out=tmp_path)
+def test_p1_as_a_notebook_shows_its_figures_and_no_noise_and_gets_the_numbers(tmp_path):
+    """One notebook run serves both checks (the cheapest practical, still 20-40 s)."""
+    out = tmp_path
+    outputs = outputs_of(execute(practicals.find(1), out))
+    saved = sorted(out.glob("*.png"))
+    shown = [o for o in outputs if o.output_type == "display_data" and "image/png" in o.get("data", {})]
+    assert len(shown) >= len(saved) >= len(FIGURES), [p.name for p in saved]
+    texts = [o.get("text", "") for o in outputs if o.output_type == "stream"]
+    texts += [f"{o.ename}: {o.evalue}" for o in outputs if o.output_type == "error"]
+    noisy = [t for t in texts if NOISE.search(t)]
+    assert not noisy, noisy[:3]
+    assert any("Newton order" in t for t in texts)  # The lesson's own prints are there.
+    # Cells end without a value to echo (`;` or an assignment): no `Out[...]: PosixPath(...)`.
+    echoed = [o["data"].get("text/plain", "") for o in outputs if o.output_type == "execute_result"]
+    assert not echoed, echoed
+
     for name in FIGURES:
         assert (out / name).stat().st_size > 1000, name
     results = json.loads((out / "results.json").read_text())
