@@ -51,7 +51,7 @@ from dlcourse.errors import DLCourseError
 
 DATASET = "digits" if FAST else "fashion_mnist"
 EPOCHS = 10 if FAST else None  # None: each recipe's own epochs
-CLASS_MODEL_STEPS = 40 if FAST else 200
+CLASS_MODEL_STEPS = 20 if FAST else 200
 ADVERSARIAL_EPOCHS = 10 if FAST else 3  # Full mode: 3 of cnn_fast's 12, at 7x the cost each.
 N_TEST = 200 if FAST else 1000  # test images for the measurements
 EPSILONS = (0.0, 0.05, 0.1, 0.2) if FAST else (0.0, 0.02, 0.05, 0.1, 0.15, 0.2)
