@@ -39,14 +39,6 @@ def option(config, name, default=None):
     return value
 
 
-def check_replicas(config, strategy):
-    replicas = strategy.num_replicas_in_sync if strategy else 1
-    if config.batch_size % replicas:
-        raise DLCourseError(
-            f"`batch_size` must divide by the {replicas} replicas. Received: batch_size={config.batch_size}"
-        )
-
-
 def count_examples(ds):
     """Examples in an (unshuffled) batched dataset, counted batch by batch."""
     return int(ds.reduce(tf.constant(0, tf.int64),

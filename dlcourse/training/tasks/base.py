@@ -65,3 +65,12 @@ def get_task(name):
     if name not in TASKS:
         raise DLCourseError(f"Unknown task {name!r}. Use one of: {', '.join(sorted(TASKS))}.")
     return TASKS[name]
+
+
+def check_replicas(config, strategy):
+    """Refuse a batch that the strategy's replicas cannot share equally."""
+    replicas = strategy.num_replicas_in_sync if strategy else 1
+    if config.batch_size % replicas:
+        raise DLCourseError(
+            f"`batch_size` must divide by the {replicas} replicas. Received: batch_size={config.batch_size}"
+        )

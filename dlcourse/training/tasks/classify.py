@@ -16,7 +16,7 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.errors import DLCourseError
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 SOFT_LABEL_AUGMENTATIONS = ("mixup", "cutmix")
 
@@ -27,11 +27,7 @@ class ClassifyTask(Task):
 
     def data(self, config, strategy=None):
         info = data.info(config.dataset, config.validation_size)
-        replicas = strategy.num_replicas_in_sync if strategy else 1
-        if config.batch_size % replicas:
-            raise DLCourseError(
-                f"`batch_size` must divide by the {replicas} replicas. Received: batch_size={config.batch_size}"
-            )
+        check_replicas(config, strategy)
         augment = None
         if config.augment:
             from dlcourse.data.augment import make_augmenter

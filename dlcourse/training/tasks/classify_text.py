@@ -19,8 +19,8 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.data.vocabulary import CharVocabulary
-from dlcourse.training.tasks._sequence import SequenceInfo, check_replicas, option
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks._sequence import SequenceInfo, option
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 
 class ClassifyTextTask(Task):

@@ -18,8 +18,8 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.models.forecast_baselines import naive_forecast, seasonal_naive_forecast
-from dlcourse.training.tasks._sequence import SequenceInfo, check_replicas, count_examples, option
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks._sequence import SequenceInfo, count_examples, option
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 
 class ForecastTask(Task):

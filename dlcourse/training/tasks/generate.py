@@ -23,8 +23,8 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.data.catalog import DatasetInfo
-from dlcourse.training.tasks._sequence import check_replicas, option
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks._sequence import option
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 RING = "ring8"
 GRID_SIZE = 64

@@ -22,8 +22,8 @@ import keras
 from dlcourse import data
 from dlcourse.export.sampler import sample, write_language_model
 from dlcourse.models.ngram import CharNGram
-from dlcourse.training.tasks._sequence import SequenceInfo, check_replicas, count_examples, option
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks._sequence import SequenceInfo, count_examples, option
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 SAMPLE_TEMPERATURES = (0.5, 1.0)
 

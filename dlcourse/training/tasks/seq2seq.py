@@ -21,8 +21,8 @@ import tensorflow as tf
 from dlcourse.data import seq_toy
 from dlcourse.errors import DLCourseError
 from dlcourse.models.transformer_models import greedy_decode
-from dlcourse.training.tasks._sequence import SequenceInfo, check_replicas, option
-from dlcourse.training.tasks.base import Task, register_task
+from dlcourse.training.tasks._sequence import SequenceInfo, option
+from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 
 class Seq2SeqTask(Task):
