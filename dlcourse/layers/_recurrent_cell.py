@@ -13,6 +13,7 @@ and `set_weights(keras_layer.get_weights())` works when the gates come in Keras'
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 
 class RecurrentCell(keras.layers.Layer):
@@ -27,8 +28,7 @@ class RecurrentCell(keras.layers.Layer):
     def __init__(self, units, activation="tanh", use_bias=True, kernel_initializer="glorot_uniform",
                  recurrent_initializer="orthogonal", bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-            raise DLCourseError(f"`units` must be a positive integer. Received: units={units!r}")
+        check_positive_ints(units=units)
         self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)

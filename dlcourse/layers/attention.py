@@ -10,6 +10,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 # Masked scores are replaced by this before the softmax (as Keras's Softmax does), and
 # their weights then set to exactly 0, so a fully masked row gives weights 0, not uniform.
@@ -107,9 +108,7 @@ class MultiHeadAttention(keras.layers.Layer):
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", seed=None, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("num_heads", num_heads), ("key_dim", key_dim), ("value_dim", value_dim or 1)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise DLCourseError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        check_positive_ints(num_heads=num_heads, key_dim=key_dim, value_dim=value_dim or 1)
         if not 0 <= dropout < 1:
             raise DLCourseError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
         self.num_heads, self.key_dim = num_heads, key_dim

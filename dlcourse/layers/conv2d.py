@@ -17,6 +17,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 from dlcourse.layers._windows import check_padding, pad_spatial, pair, plan, spatial_size, windows
 from dlcourse.layers.conv_arithmetic import PADDINGS
 
@@ -132,8 +133,7 @@ class Conv2D(keras.layers.Layer):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", activation=None, use_bias=True,
                  kernel_initializer="glorot_uniform", bias_initializer="zeros", **kwargs):
         super().__init__(**kwargs)
-        if isinstance(filters, bool) or not isinstance(filters, int) or filters < 1:
-            raise DLCourseError(f"`filters` must be a positive integer. Received: filters={filters!r}")
+        check_positive_ints(filters=filters)
         self.filters = filters
         self.kernel_size = pair(kernel_size, "kernel_size")
         self.strides = pair(strides, "strides")

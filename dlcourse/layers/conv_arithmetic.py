@@ -22,13 +22,13 @@ learning", arXiv:1603.07285 (2016), relationships 1-6.
 """
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 PADDINGS = ("valid", "same", "zeros", "reflect", "replicate", "circular")
 
 
 def _positive_int(value, name):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise DLCourseError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+    check_positive_ints(**{name: value})
     return value
 
 

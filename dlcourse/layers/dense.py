@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -51,8 +52,7 @@ class Dense(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if not isinstance(units, int) or isinstance(units, bool) or units < 1:
-            raise DLCourseError(f"`units` must be a positive integer. Received: units={units!r}")
+        check_positive_ints(units=units)
         self.units = units
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)

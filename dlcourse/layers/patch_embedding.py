@@ -4,6 +4,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 
 @keras.saving.register_keras_serializable(package="dlcourse")
@@ -38,9 +39,7 @@ class PatchEmbedding(keras.layers.Layer):
 
     def __init__(self, patch_size, d_model, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("patch_size", patch_size), ("d_model", d_model)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise DLCourseError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        check_positive_ints(patch_size=patch_size, d_model=d_model)
         self.patch_size, self.d_model = patch_size, d_model
 
     def build(self, input_shape):

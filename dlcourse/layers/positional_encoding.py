@@ -11,6 +11,7 @@ import keras
 from keras import ops
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 
 
 def sinusoidal_table(length, dim, max_wavelength=10000.0, dtype="float32"):
@@ -95,10 +96,7 @@ class LearnedPositionalEmbedding(keras.layers.Layer):
 
     def __init__(self, sequence_length, initializer=None, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(sequence_length, int) or sequence_length < 1:
-            raise DLCourseError(
-                f"`sequence_length` must be a positive integer. Received: sequence_length={sequence_length!r}"
-            )
+        check_positive_ints(sequence_length=sequence_length)
         self.sequence_length = sequence_length
         self.initializer = keras.initializers.get(initializer or keras.initializers.RandomNormal(stddev=0.02))
         self.supports_masking = True

@@ -13,6 +13,7 @@ The head size is `d_model // num_heads`, where `d_model` is the input's last axi
 import keras
 
 from dlcourse.errors import DLCourseError
+from dlcourse.layers._checks import check_positive_ints
 from dlcourse.layers.attention import MultiHeadAttention
 from dlcourse.layers.dense import Dense
 from dlcourse.layers.dropout import Dropout
@@ -25,9 +26,7 @@ class _Block(keras.layers.Layer):
     def __init__(self, num_heads, intermediate_dim, dropout=0.0, activation="relu", norm_first=False,
                  epsilon=1e-5, **kwargs):
         super().__init__(**kwargs)
-        for name, value in (("num_heads", num_heads), ("intermediate_dim", intermediate_dim)):
-            if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise DLCourseError(f"`{name}` must be a positive integer. Received: {name}={value!r}")
+        check_positive_ints(num_heads=num_heads, intermediate_dim=intermediate_dim)
         if not 0 <= dropout < 1:
             raise DLCourseError(f"`dropout` must be in [0, 1). Received: dropout={dropout}")
         self.num_heads, self.intermediate_dim = num_heads, intermediate_dim
