@@ -39,7 +39,7 @@ def test_bptt_vanishing_exploding_and_clipping(tmp_path):
 
 
 def test_forecasting_table_has_baselines_and_names_the_best(tmp_path):
-    table = studies.forecasting_table(datasets=("sunspots",), recipes=("gru_forecaster",), epochs=3,
+    table = studies.forecasting_table(datasets=("sunspots",), recipes=("gru_forecaster",), epochs=1,
                                       out_dir=tmp_path)
     models_seen = [r["model"] for r in table.rows]
     assert models_seen == ["naive", "seasonal naive", "gru_forecaster"]
