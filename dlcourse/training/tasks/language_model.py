@@ -39,15 +39,16 @@ class LanguageModelTask(Task):
                       validation_size=config.validation_size)
         # `train_characters`: train on the first characters only (a quick look); validation
         # and test stay whole, so bits per character remain comparable.
-        limit = {"train": option(config, "train_characters", None)}
+        train_characters = option(config, "train_characters", None)
         train = data.char_lm_windows(config.dataset, "train", drop_remainder=strategy is not None,
-                                     max_characters=limit["train"], **common)
+                                     max_characters=train_characters, **common)
         vocabulary = train.vocabulary
         splits = {"train": train}
         for split in ("validation", "test"):
             splits[split] = data.char_lm_windows(config.dataset, split, vocabulary=vocabulary, **common)
         counts = {s: count_examples(data.char_lm_windows(config.dataset, s, shuffle=False, vocabulary=vocabulary,
-                                                         max_characters=limit.get(s), **common)) for s in splits}
+                                                         max_characters=train_characters if s == "train" else None,
+                                                         **common)) for s in splits}
         info = SequenceInfo(name=config.dataset, source=data.info(config.dataset).source, num_examples=counts,
                             input_shape=(length,), num_classes=vocabulary.size, kind="text",
                             details={"vocabulary": vocabulary, "sequence_length": length})
