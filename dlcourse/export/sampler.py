@@ -21,10 +21,10 @@ Low temperatures sharpen the distribution (repetitive, safe text), high ones fla
 """
 
 import json
-import weakref
 
 import tensorflow as tf
 
+from dlcourse._traced import traced
 from dlcourse.errors import DLCourseError
 from dlcourse.export.versions import METADATA_FILE, resolve_version
 
@@ -67,27 +67,14 @@ def sample(model, vocabulary, prompt, length=200, temperature=1.0, seed=0, conte
         The `length` new characters (a str).
     """
     _check(prompt, length, temperature)
-    ids = _compiled(model, context or 1_000_000)(tf.constant(vocabulary.encode(prompt), tf.int32),
-                                                  tf.constant(length, tf.int32), tf.constant(temperature, tf.float32),
-                                                  tf.constant(seed, tf.int32))
+    context = context or 1_000_000
+    generate = traced(model, ("generate_ids", context),
+                      lambda m, *args: generate_ids(m, *args, context),
+                      [tf.TensorSpec([None], tf.int32), tf.TensorSpec([], tf.int32), tf.TensorSpec([], tf.float32),
+                       tf.TensorSpec([], tf.int32)])
+    ids = generate(tf.constant(vocabulary.encode(prompt), tf.int32), tf.constant(length, tf.int32),
+                   tf.constant(temperature, tf.float32), tf.constant(seed, tf.int32))
     return vocabulary.decode(ids.numpy())
-
-
-_COMPILED = weakref.WeakKeyDictionary()  # model -> {context: tf.function}, gone with the model
-
-
-def _compiled(model, context):
-    """`generate_ids` of `model` as one traced graph: run eagerly, each of the `length` steps
-    pays Python for every op (0.12 s a character for a one-block GPT, measured; traced: ms)."""
-    functions = _COMPILED.setdefault(model, {})
-    if context not in functions:
-        ref = weakref.ref(model)  # The function must not keep its model (the cache's key) alive.
-        functions[context] = tf.function(
-            lambda prompt_ids, length, temperature, seed: generate_ids(ref(), prompt_ids, length, temperature, seed,
-                                                                      context),
-            input_signature=[tf.TensorSpec([None], tf.int32), tf.TensorSpec([], tf.int32),
-                             tf.TensorSpec([], tf.float32), tf.TensorSpec([], tf.int32)])
-    return functions[context]
 
 
 def write_language_model(model, path, vocabulary, context):
