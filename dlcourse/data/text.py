@@ -70,7 +70,7 @@ def char_lm_windows(name, split="train", sequence_length=100, batch_size=64, shu
     Returns:
         Batches of int32 `(inputs, targets)` of shape (batch, sequence_length), where
         `targets[:, i]` is the character after `inputs[:, i]`; `dataset.vocabulary` is the
-        vocabulary used.
+        vocabulary used, `dataset.num_windows` the number of windows (before batching).
     """
     from dlcourse.data.pipeline import make_batches
 
@@ -93,7 +93,7 @@ def char_lm_windows(name, split="train", sequence_length=100, batch_size=64, shu
     targets = ids[1 : count * sequence_length + 1].reshape(count, sequence_length)
     ds = make_batches((inputs, targets), batch_size, shuffle=split == "train" if shuffle is None else shuffle,
                       seed=seed, drop_remainder=drop_remainder, epoch_counter=epoch_counter)
-    ds.vocabulary = vocabulary
+    ds.vocabulary, ds.num_windows = vocabulary, count
     return ds
 
 

@@ -82,6 +82,7 @@ def test_char_lm_windows_shift_by_one_and_use_the_training_vocabulary(corpus_dir
                                                                              **kwargs))]
     np.testing.assert_array_equal(in_order[0], expected[0])
     np.testing.assert_array_equal(in_order[1], expected[1])
+    assert ds.num_windows == count == len(in_order[0])
     np.testing.assert_array_equal(in_order[0][:, 1:], in_order[1][:, :-1])
     shuffled = [np.concatenate(part) for part in zip(*ds)]
     assert not np.array_equal(shuffled[0], expected[0])

@@ -22,7 +22,7 @@ import keras
 from dlcourse import data
 from dlcourse.export.sampler import sample, write_language_model
 from dlcourse.models.ngram import CharNGram
-from dlcourse.training.tasks._sequence import SequenceInfo, count_examples, option
+from dlcourse.training.tasks._sequence import SequenceInfo, option
 from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 SAMPLE_TEMPERATURES = (0.5, 1.0)
@@ -46,9 +46,7 @@ class LanguageModelTask(Task):
         splits = {"train": train}
         for split in ("validation", "test"):
             splits[split] = data.char_lm_windows(config.dataset, split, vocabulary=vocabulary, **common)
-        counts = {s: count_examples(data.char_lm_windows(config.dataset, s, shuffle=False, vocabulary=vocabulary,
-                                                         max_characters=train_characters if s == "train" else None,
-                                                         **common)) for s in splits}
+        counts = {s: ds.num_windows for s, ds in splits.items()}
         info = SequenceInfo(name=config.dataset, source=data.info(config.dataset).source, num_examples=counts,
                             input_shape=(length,), num_classes=vocabulary.size, kind="text",
                             details={"vocabulary": vocabulary, "sequence_length": length})
