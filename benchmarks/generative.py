@@ -16,7 +16,8 @@ Ring (`dlcourse.studies.mode_collapse_table`): gan_ring, wgan_gp_ring, sngan_rin
 0, 1, 2: modes covered (of 8) and the share of samples within 3 std of a mode.
 
 Prints both tables and writes benchmarks/results/generative.json under "full" or "quick"
-(the other mode's results are kept); run folders go to a temp dir unless `--out`.
+(the other mode's results, the other table and the FID rows of recipes not run are kept);
+run folders go to a temp dir unless `--out`.
 """
 
 import argparse
@@ -45,7 +46,7 @@ def fid_rows(args, root):
     for recipe in recipes:  # One study per recipe: the DDPM takes its own epoch count.
         recipe_epochs = (1 if args.quick else args.ddpm_epochs) if recipe == "ddpm" else epochs
         table = studies.fid_table((recipe,), dataset, epochs=recipe_epochs, fid_samples=samples, seed=args.seed,
-                                  out_dir=Path(root) / "fid")
+                                  out_dir=Path(root) / "fid" / recipe)  # Each its own fid_table.png.
         rows += table.rows
         print(f"  {recipe}: FID {rows[-1]['fid']:.2f}, {rows[-1]['seconds_per_epoch']:.1f} s/epoch", flush=True)
     table.rows = rows
@@ -83,7 +84,11 @@ def main(argv=None):
         if args.only in (None, "ring"):
             outcome["ring"] = ring_rows(args, root)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results["quick" if args.quick else "full"] = outcome
+    mode = results.setdefault("quick" if args.quick else "full", {})
+    if "fid" in outcome and "fid" in mode:  # `--recipes` runs some: the others' rows stay.
+        ran = {r["recipe"] for r in outcome["fid"]["rows"]}
+        outcome["fid"]["rows"] = [r for r in mode["fid"]["rows"] if r["recipe"] not in ran] + outcome["fid"]["rows"]
+    mode.update(outcome)
     write_json_atomic(RESULTS, results)
     print(f"wrote {RESULTS}")
 
