@@ -109,8 +109,12 @@ print("weights above the diagonal:", float(np.max(np.triu(np.asarray(scores[0]),
 #
 # Chronological splits: train on the past, validate on the next stretch, test on the
 # final one. Each model reads a window (22 years of sunspots, 52 weeks of CO2) scaled
-# with the training stretch's mean and std, and forecasts the next value. The baselines:
-# naive (tomorrow like today) and seasonal naive (like one cycle ago).
+# with the training stretch's mean and std, and forecasts the next value as the window's
+# last value plus a learned change. The network sees the window minus its last value:
+# its shape, not its level. CO2 rises every year, so the test stretch lies above every
+# level seen in training; with the raw window, the GRU lost to naive there (MAE 0.450
+# vs 0.408), with the relative one it wins (0.323). The baselines: naive (tomorrow like
+# today) and seasonal naive (like one cycle ago).
 
 # %%
 forecasting = studies.forecasting_table(FORECAST_DATASETS, FORECASTERS, epochs=FORECAST_EPOCHS, seed=SEED,
