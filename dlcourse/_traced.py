@@ -15,7 +15,7 @@ _CACHE = weakref.WeakKeyDictionary()  # model -> {key: tf.function}
 
 def traced(model, key, fn, input_signature):
     """`fn(model, *args)` as a `tf.function` of `*args` with `input_signature`, made once per
-    `(model, key)`; `key` names what else `fn` bakes in (a context length, a target length)."""
+    `(model, key)`; `key` names what else `fn` bakes in (e.g. a context length)."""
     functions = _CACHE.setdefault(model, {})
     if key not in functions:
         ref = weakref.ref(model)  # The function must not keep its model (the cache's key) alive.
