@@ -112,7 +112,8 @@ def series_windows(name, split="train", window=24, horizon=1, batch_size=32, shu
     Returns:
         Batches of float32 inputs (batch, window, 1) and targets (batch, horizon), scaled
         with the training stretch's statistics, available as `dataset.scaling`
-        (`{"mean", "std"}`: forecast = scaled_forecast * std + mean).
+        (`{"mean", "std"}`: forecast = scaled_forecast * std + mean); `dataset.num_windows`
+        is the number of windows (before batching).
     """
     from dlcourse.data.pipeline import make_batches
 
@@ -120,7 +121,7 @@ def series_windows(name, split="train", window=24, horizon=1, batch_size=32, shu
     inputs, targets = parts.windows(split, window, horizon)
     ds = make_batches((inputs, targets), batch_size, shuffle=split == "train" if shuffle is None else shuffle,
                       seed=seed, drop_remainder=drop_remainder, epoch_counter=epoch_counter)
-    ds.scaling = {"mean": parts.mean, "std": parts.std}
+    ds.scaling, ds.num_windows = {"mean": parts.mean, "std": parts.std}, len(inputs)
     return ds
 
 

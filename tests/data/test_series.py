@@ -63,7 +63,7 @@ def test_element_spec_shuffle_and_seed(ramp):
     epoch1, epoch2 = firsts(ds), firsts(ds)
     np.testing.assert_array_equal(epoch1, firsts(data.series_windows("sunspots", "train", 6, 3, 10, seed=1)))
     assert not np.array_equal(epoch1, epoch2), "each epoch is reshuffled"
-    assert sorted(epoch1) == sorted(epoch2) and len(epoch1) == 80 - 6 - 3 + 1
+    assert sorted(epoch1) == sorted(epoch2) and len(epoch1) == 80 - 6 - 3 + 1 == ds.num_windows
     ds.epoch_counter.assign(1)
     np.testing.assert_array_equal(firsts(ds), epoch2)
     assert np.all(np.diff(firsts(data.series_windows("sunspots", "validation", 6, 3, 8))) > 0), "in time order"

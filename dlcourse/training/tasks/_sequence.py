@@ -2,8 +2,6 @@
 
 import dataclasses
 
-import tensorflow as tf
-
 from dlcourse.errors import DLCourseError
 from dlcourse.training.recipes import get_recipe
 
@@ -37,12 +35,3 @@ def option(config, name, default=None):
                                 f"Use one of: {', '.join(sorted(value))}.")
         value = value[config.dataset]
     return value
-
-
-def count_examples(ds):
-    """Examples in an (unshuffled) batched dataset, counted batch by batch."""
-    # A named function: autograph cannot read a lambda's source and warns (three lines each call).
-    def add_batch(n, batch):
-        return n + tf.cast(tf.shape(tf.nest.flatten(batch)[0])[0], tf.int64)
-
-    return int(ds.reduce(tf.constant(0, tf.int64), add_batch))

@@ -18,7 +18,7 @@ import tensorflow as tf
 
 from dlcourse import data
 from dlcourse.models.forecast_baselines import naive_forecast, seasonal_naive_forecast
-from dlcourse.training.tasks._sequence import SequenceInfo, count_examples, option
+from dlcourse.training.tasks._sequence import SequenceInfo, option
 from dlcourse.training.tasks.base import Task, check_replicas, register_task
 
 
@@ -35,8 +35,7 @@ class ForecastTask(Task):
                                              strategy is not None, **common)
                   for split in ("train", "validation", "test")}
         parts = data.split_series(config.dataset, config.validation_size, common["test_size"])
-        counts = {s: count_examples(data.series_windows(config.dataset, s, shuffle=False, **common))
-                  for s in splits}
+        counts = {s: ds.num_windows for s, ds in splits.items()}
         info = SequenceInfo(name=config.dataset, source=data.info(config.dataset).source, num_examples=counts,
                             input_shape=(window, 1), num_classes=horizon, kind="series",
                             details={"window": window, "horizon": horizon, "season": parts.season,
