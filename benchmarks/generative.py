@@ -8,9 +8,9 @@ FID table (`dlcourse.studies.fid_table`): dcgan, wgan_gp, sngan, vae, ddpm, each
 once through the runner with its recipe's settings (seed 0; `--epochs` for all, default
 5; the DDPM 2, 27.5 minutes measured: the 30-minute budget, `--ddpm-epochs`), then FID
 between N generated and N test images on the package classifier's features, the share of
-the most frequent class among the samples, and seconds per epoch. Targets (issue 12, measured on a 2-core CPU): the DCGAN's
-FID below the VAE's within 5 epochs; the DDPM's samples recognisable after training that
-fits in 30 minutes (look at `fid_table.png`).
+the most frequent class among the samples, and seconds per epoch. Targets (issue 12,
+measured on a 2-core CPU): the DCGAN's FID below the VAE's within 5 epochs; the DDPM's
+samples recognisable after training that fits in 30 minutes (look at each `fid_table.png`).
 
 Ring (`dlcourse.studies.mode_collapse_table`): gan_ring, wgan_gp_ring, sngan_ring, seeds
 0, 1, 2: modes covered (of 8) and the share of samples within 3 std of a mode.
