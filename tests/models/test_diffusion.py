@@ -115,15 +115,22 @@ def test_bad_sampling_arguments_raise(kwargs, match):
 
 
 def test_unet_shapes_parameters_and_step_embedding():
-    assert models.build_unet().count_params() == 603_617
+    assert models.build_unet().count_params() == 603_681
     unet = tiny_unet()
-    x = tf.constant(np.random.default_rng(0).normal(size=(3,) + SHAPE).astype("float32"))
+    rng = np.random.default_rng(0)
+    x = tf.constant(rng.normal(size=(3,) + SHAPE).astype("float32"))
+    # Zero-initialised output and block-closing convs: an untrained U-Net predicts no noise.
+    np.testing.assert_array_equal(unet([x, tf.constant([0, 5, 19])]), 0.0)
+    zeroed = [w for w in unet.weights if w.path.endswith(("conv2/kernel", "noise/kernel"))]
+    assert len(zeroed) == 6 and all(not np.any(w.numpy()) for w in zeroed)
+    for w in zeroed:
+        w.assign(rng.normal(scale=0.1, size=w.shape).astype("float32"))
     with tf.GradientTape() as tape:
         out = unet([x, tf.constant([0, 5, 19])], training=True)
-        loss = tf.reduce_mean(tf.square(out))
+        loss = tf.reduce_mean(tf.square(out - x))
     assert out.shape == (3,) + SHAPE
     gradients = tape.gradient(loss, unet.trainable_weights)
-    assert all(g is not None and np.all(np.isfinite(g.numpy())) for g in gradients)
+    assert all(g is not None and np.all(np.isfinite(g.numpy())) and np.any(g.numpy()) for g in gradients)
     # The step changes the prediction: the time embedding reaches every block.
     other = unet([x, tf.constant([7, 7, 7])])
     assert np.abs(np.asarray(other) - np.asarray(unet([x, tf.constant([0, 5, 19])]))).max() > 1e-6
