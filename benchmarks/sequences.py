@@ -157,12 +157,14 @@ def main(argv=None):
     if args.quick:
         _tiny_recipes()
     run = {"step_time": step_time, "forecasting": forecasting, "lm": language_model, "seq2seq": seq2seq, "vit": vit}
-    # Sections run alone (`--only`) update their part of the file and keep the others.
-    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
-    results = previous.get("results", {}) if previous.get("quick") == args.quick else {}
     for section in chosen:
         print(f"== {section}")
-        results[section] = run[section](args.quick)
+        outcome = run[section](args.quick)
+        # Sections run alone (`--only`), even at once, update their part of the file and keep
+        # the others: the file is read again just before each write.
+        previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+        results = previous.get("results", {}) if previous.get("quick") == args.quick else {}
+        results[section] = outcome
         write_json_atomic(RESULTS, {"benchmark": "sequences", "quick": args.quick, "keras_version": keras.__version__,
                                     "cpu_count": os.cpu_count(), "results": results})
     print(f"wrote {RESULTS}")
