@@ -2,7 +2,9 @@
 
     reverse   3 1 4 1 5     ->  5 1 4 1 3
     sort      3 1 4 1 5     ->  1 1 3 4 5
-    add       1 2 3 + 4 5   ->  1 6 8        (operands of min_length..max_length digits)
+    add       3 2 1 0 0 + 5 4 0 0 0   ->  8 6 1 0 0 0   (123 + 45 = 168 with max_length 5:
+              operands of min_length..max_length digits zero-padded to max_length, the sum
+              to max_length + 1 digits, every number least significant digit first)
 
 Tokens: 0 `<pad>`, 1 `<start>`, 2 `<end>`, 3..12 the digits 0..9, 13 `+` (`TOKENS`).
 Each example is teacher-forcing ready:
@@ -102,20 +104,15 @@ def decode(ids):
 def _block(task, rng, size, min_length, max_length):
     """`size` random questions and answers: padded tokens (size, width) and their lengths."""
     if task == "add":
-        a, a_len = _number(rng, size, min_length, max_length)
-        b, b_len = _number(rng, size, min_length, max_length)
-        total = a + b
-        total_len = 1 + sum((total >= 10**k).astype(np.int64) for k in range(1, max_length + 1))
-        column = np.arange(2 * max_length + 1)
-        # Question: a's digits, "+", b's digits, padding.
-        source = np.where(column < a_len[:, None], _digit_tokens(a, a_len, column), PAD)
-        source = np.where(column == a_len[:, None], PLUS, source)
-        b_column = column - a_len[:, None] - 1
-        in_b = (b_column >= 0) & (b_column < b_len[:, None])
-        source = np.where(in_b, _digit_tokens(b, b_len, np.clip(b_column, 0, None)), source)
-        answer_column = np.arange(max_length + 1)
-        answer = np.where(answer_column < total_len[:, None], _digit_tokens(total, total_len, answer_column), PAD)
-        return source, a_len + 1 + b_len, answer, total_len
+        # Fixed columns, as addition is done by hand: both operands zero-padded to max_length
+        # digits, the sum to max_length + 1, every number least significant digit first (the
+        # order a carry travels): answer digit k reads question positions k and max_length + 1 + k.
+        a, b = _number(rng, size, min_length, max_length)[0], _number(rng, size, min_length, max_length)[0]
+        width = np.arange(max_length)[::-1]
+        source = np.concatenate([_digit_tokens(a, max_length, width), np.full((size, 1), PLUS),
+                                 _digit_tokens(b, max_length, width)], axis=1)
+        answer = ((a + b)[:, None] // 10 ** np.arange(max_length + 1)) % 10 + _DIGIT
+        return source, np.full(size, 2 * max_length + 1), answer, np.full(size, max_length + 1)
     length = rng.integers(min_length, max_length + 1, size)
     digits = rng.integers(0, 10, (size, max_length))
     valid = np.arange(max_length) < length[:, None]
@@ -133,9 +130,8 @@ def _number(rng, size, min_length, max_length):
 
 
 def _digit_tokens(number, n_digits, column):
-    """Token of digit `column` (0 = most significant) of each `number` of `n_digits` digits."""
-    exponent = np.clip(n_digits[:, None] - 1 - column, 0, None)
-    return (number[:, None] // 10**exponent) % 10 + _DIGIT
+    """Token of digit `column` (0 = most significant) of each `number` written with `n_digits` digits."""
+    return (number[:, None] // 10 ** (n_digits - 1 - column)) % 10 + _DIGIT
 
 
 def _split_of(question):

@@ -4,16 +4,27 @@ import keras
 from keras import ops
 
 from dlcourse import layers
+from dlcourse.errors import DLCourseError
 
 
-def _embed(ids, vocab_size, d_model, sequence_length, name):
-    """Token embedding (id 0 = padding, masked) plus learned positions."""
+POSITIONS = ("sinusoidal", "learned")
+
+
+def _embed(ids, vocab_size, d_model, sequence_length, name, positions="learned"):
+    """Token embedding (id 0 = padding, masked) plus positions: learned, or sinusoidal with
+    the embedding scaled by sqrt(d_model) (Vaswani et al., Sec. 3.4)."""
+    if positions not in POSITIONS:
+        raise DLCourseError(f"Unknown positions {positions!r}. Use one of: {', '.join(POSITIONS)}.")
     x = keras.layers.Embedding(vocab_size, d_model, mask_zero=True, name=f"{name}_tokens")(ids)
+    if positions == "sinusoidal":
+        x = keras.layers.Rescaling(d_model**0.5, name=f"{name}_scale")(x)
+        return layers.SinusoidalPositionalEncoding(name=f"{name}_positions")(x)
     return layers.LearnedPositionalEmbedding(sequence_length, name=f"{name}_positions")(x)
 
 
 def build_seq2seq_transformer(source_vocab_size, target_vocab_size, source_length, target_length, d_model=64,
-                              num_heads=4, num_layers=2, intermediate_dim=128, dropout=0.0, name="seq2seq_transformer"):
+                              num_heads=4, num_layers=2, intermediate_dim=128, dropout=0.0, positions="sinusoidal",
+                              name="seq2seq_transformer"):
     """An encoder-decoder transformer trained with teacher forcing.
 
         e = source embedding + positions -> num_layers x TransformerEncoderBlock    # (batch, S, d_model)
@@ -30,6 +41,12 @@ def build_seq2seq_transformer(source_vocab_size, target_vocab_size, source_lengt
         source_vocab_size, target_vocab_size: token counts (id 0 = padding).
         source_length, target_length: padded lengths.
         d_model, num_heads, num_layers, intermediate_dim, dropout: sizes.
+        positions: "sinusoidal" (default: one table for source and target, so position k
+            of the answer and position k of the question match without learning it) or
+            "learned" (a table each). Measured on `add` (15 epochs, 20,000 questions):
+            sinusoidal gave every answer digit right after 4 epochs; learned tables left
+            answer positions 0 and 1 at chance (their cross-attention never found its
+            columns) and 1 % exact match.
 
     Returns:
         A `keras.Model` [source (batch, S), decoder_inputs (batch, T)] int32 -> logits
@@ -43,12 +60,12 @@ def build_seq2seq_transformer(source_vocab_size, target_vocab_size, source_lengt
     """
     source = keras.Input((source_length,), dtype="int32", name="source")
     decoder_inputs = keras.Input((target_length,), dtype="int32", name="decoder_inputs")
-    e = _embed(source, source_vocab_size, d_model, source_length, "source")
+    e = _embed(source, source_vocab_size, d_model, source_length, "source", positions)
     for i in range(num_layers):
         e = layers.TransformerEncoderBlock(num_heads, intermediate_dim, dropout=dropout, norm_first=True,
                                            name=f"encoder_{i + 1}")(e)
     e = layers.LayerNormalization(epsilon=1e-5, name="encoder_norm")(e)
-    d = _embed(decoder_inputs, target_vocab_size, d_model, target_length, "target")
+    d = _embed(decoder_inputs, target_vocab_size, d_model, target_length, "target", positions)
     for i in range(num_layers):
         d = layers.TransformerDecoderBlock(num_heads, intermediate_dim, dropout=dropout, norm_first=True,
                                            name=f"decoder_{i + 1}")(d, e)

@@ -23,9 +23,21 @@ def test_answers_are_right(task):
             assert answer == question[::-1] and 2 <= len(question) <= 5
         elif task == "sort":
             assert answer == "".join(sorted(question))
-        else:
+        else:  # Operands in 5 zero-padded columns, the sum in 6, all least significant digit first.
             a, b = question.split("+")
-            assert int(answer) == int(a) + int(b) and 2 <= len(a) <= 5 and a[0] != "0"
+            assert len(a) == len(b) == 5 and len(answer) == 6
+            assert int(answer[::-1]) == int(a[::-1]) + int(b[::-1]) and 2 <= len(str(int(a[::-1]))) <= 5
+
+
+def test_add_writes_fixed_columns_and_the_sum_backwards():
+    source, _, targets = seq_toy.make_arrays("add", "train", 200, min_length=1, max_length=3, seed=0)
+    rows = {seq_toy.decode(s): seq_toy.decode(t) for s, t in zip(source, targets)}
+    assert all(len(q) == 7 and len(a) == 4 for q, a in rows.items())
+    carried = [q for q in rows if int(q[2::-1]) + int(q[:3:-1]) >= 1000]
+    assert carried and all(rows[q][-1] == "1" for q in carried)  # A carry out of the top column.
+    # The first question: 769 + 2 = 771 as 9, 6, 7 + 2, 0, 0 -> 1, 7, 7, 0 (token = 3 + digit).
+    np.testing.assert_array_equal(source[0], [12, 9, 10, seq_toy.PLUS, 5, 3, 3])
+    np.testing.assert_array_equal(targets[0], [4, 10, 10, 3, seq_toy.END])
 
 
 @pytest.mark.parametrize("task", seq_toy.TASKS)

@@ -79,6 +79,12 @@ def test_seq2seq_transformer_shapes_and_a_finite_step():
     assert model([source, decoder_inputs]).shape == (6, 9, 14)
     loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
     assert np.isfinite(_one_step_loss(model, [source, decoder_inputs], rng.integers(0, 14, (6, 9)), loss))
+    # Sinusoidal positions (the default) have no weights; learned ones a table per side.
+    learned = models.build_seq2seq_transformer(14, 14, 8, 9, d_model=16, num_heads=2, num_layers=1,
+                                               intermediate_dim=32, positions="learned")
+    assert learned.count_params() - model.count_params() == (8 + 9) * 16
+    with pytest.raises(DLCourseError, match="Unknown positions 'rotary'"):
+        models.build_seq2seq_transformer(14, 14, 8, 9, positions="rotary")
 
 
 def test_greedy_decode_feeds_back_its_own_argmax():

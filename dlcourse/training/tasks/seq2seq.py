@@ -66,13 +66,19 @@ class Seq2SeqTask(Task):
 
     def export(self, model, path, info, config):
         source_length, target_length = info.input_shape
+        columns = info.details["max_length"] if config.dataset == "add" else 0
         archive = keras.export.ExportArchive()
         archive.track(model)
 
         @tf.function(input_signature=[tf.TensorSpec([None], tf.string, name="questions")])
         def serve(questions):
-            source = _tokenize(questions, source_length)
-            return _detokenize(greedy_decode(model, source, target_length))
+            questions = tf.strings.regex_replace(questions, r"\s", "")
+            if columns:  # add: "123+45" -> "32100+54000", and the answer back from "861000" to "168".
+                operands = [tf.strings.regex_replace(questions, r"\+.*", ""),
+                            tf.strings.regex_replace(questions, r"^[^+]*\+", "")]
+                questions = tf.strings.join([_reversed(_zero_pad(n, columns)) for n in operands], separator="+")
+            return _detokenize(greedy_decode(model, _tokenize(questions, source_length), target_length),
+                               reverse=bool(columns))
 
         archive.add_endpoint("serve", serve)
         archive.write_out(str(path), verbose=False)
@@ -100,17 +106,31 @@ def _examples(model, source, targets):
 
 
 def _tokenize(questions, source_length):
-    """Strings of digits and "+" -> padded token ids (digit d -> 3 + d, "+" -> 13), whitespace ignored."""
-    codes = tf.strings.unicode_decode(tf.strings.regex_replace(questions, r"\s", ""), "UTF-8")
+    """Strings of digits and "+" -> padded token ids (digit d -> 3 + d, "+" -> 13)."""
+    codes = tf.strings.unicode_decode(questions, "UTF-8")
     tokens = tf.ragged.map_flat_values(lambda c: tf.where(c == ord("+"), seq_toy.PLUS, c - ord("0") + 3), codes)
     return tf.cast(tokens.to_tensor(default_value=seq_toy.PAD, shape=[None, source_length]), tf.int32)
 
 
-def _detokenize(ids):
-    """Token ids -> strings, cut at the first <end>."""
+def _zero_pad(numbers, width):
+    """Strings of digits, left-padded with zeros to `width` characters."""
+    padded = tf.strings.join(["0" * width, numbers])
+    return tf.strings.substr(padded, tf.strings.length(padded) - width, tf.fill(tf.shape(padded), width))
+
+
+def _reversed(strings):
+    """Each (ASCII) string backwards."""
+    return tf.strings.reduce_join(tf.reverse(tf.strings.bytes_split(strings).to_tensor(""), [1]), axis=1)
+
+
+def _detokenize(ids, reverse=False):
+    """Token ids -> strings, cut at the first <end>; `reverse`: digits least significant
+    first -> the number as written, leading zeros dropped."""
     ended = tf.cumsum(tf.cast(ids == seq_toy.END, tf.int32), axis=1) > 0
-    text = tf.gather(tf.constant(["", "", "", *"0123456789", "+"]), ids)
-    return tf.strings.reduce_join(tf.where(ended, "", text), axis=1)
+    text = tf.where(ended, "", tf.gather(tf.constant(["", "", "", *"0123456789", "+"]), ids))
+    if reverse:
+        return tf.strings.regex_replace(tf.strings.reduce_join(tf.reverse(text, [1]), axis=1), "^0+(.)", r"\1")
+    return tf.strings.reduce_join(text, axis=1)
 
 
 register_task(Seq2SeqTask())
