@@ -45,6 +45,7 @@ register(Recipe(
     dataset="fortunes",
     # Measured here (2 epochs): lr 3e-3 without dropout reached 2.77 validation bits/char, lr 1e-3 with
     # dropout 0.1 3.73 after one; 1.85M training characters hardly overfit 839k parameters in 10 epochs.
+    # After the 10 epochs: 2.19 validation bits/char, against 2.39 and 2.35 for the 5- and 6-gram.
     settings=dict(epochs=10, batch_size=64, optimizer="adamw", learning_rate=3e-3, schedule="cosine",
                   warmup_steps=200, clipnorm=1.0, jit_compile=False, steps_per_execution=32),
     task="language_model", options={"sequence_length": 128, "ngram_order": 5},
@@ -79,7 +80,8 @@ register(Recipe(
     build=lambda input_shape, num_classes: build_vit(input_shape, num_classes, dropout=0.0),
     description="a vision transformer (4x4 patches, 4 pre-norm blocks, width 64, 139,018 parameters); AdamW 1e-3",
     # Measured on Fashion-MNIST with dropout 0.1 and 15 epochs: 0.876 test accuracy, training
-    # 0.885: underfitting, not overfitting, so no dropout and 20 epochs.
+    # 0.885: underfitting, not overfitting, so no dropout and 20 epochs. Measured so: 0.891 test
+    # accuracy (training 0.96), about 80 s an epoch on 2 cores.
     settings=dict(epochs=20, batch_size=128, optimizer="adamw", learning_rate=1e-3, schedule="cosine",
                   warmup_steps=500, jit_compile=False, steps_per_execution=32),
     per_dataset={"digits": dict(epochs=40, batch_size=32, warmup_steps=100)},
