@@ -25,8 +25,8 @@
 # 6. mode collapse on 8 Gaussians on a ring: plain GAN vs WGAN-GP vs SN-GAN;
 # 7. an exported generator, reloaded with TensorFlow alone.
 #
-# **Time.** About 45 minutes on 2 CPU cores (Fashion-MNIST, 3 epochs per GAN and VAE, 1
-# for the DDPM, the ring 3 times per model; estimated from measured step times); fast
+# **Time.** About 50 minutes on 2 CPU cores (Fashion-MNIST, 3 epochs per GAN and VAE, 1
+# for the DDPM, the ring 3 times per model at 120 epochs; estimated from measured step times); fast
 # mode takes about a minute (the 8x8 digits, 1 epoch, no DDPM training). To turn fast
 # mode on, run `%env DLCOURSE_FAST=1` in a cell before the setup cell (or start Jupyter
 # with `DLCOURSE_FAST=1 jupyter lab`; from a terminal: `dlcourse practical 6 --fast`).
@@ -149,6 +149,14 @@ else:
 # ## Mode collapse on a ring of 8 Gaussians
 # A plain GAN tends to chase one mode after another; the Wasserstein critic with a
 # gradient penalty, or a spectrally normalised discriminator, change the game.
+# Measured on 2 cores over seeds 0-2 (120 epochs of 78 steps): the plain GAN covered 7.0
+# modes of 8 on average (as few as 5), WGAN-GP 7.7 and SN-GAN 7.7. The plain GAN's samples
+# were the sharpest, 75 % of them within 3 std of a mode, against 58 % and 51 %.
+# Spectral normalisation makes the discriminator 1-Lipschitz. A mode here is 0.02 wide, so
+# across it the logit can change by 0.06 at most. With that alone the samples spread over
+# the whole ring and sit on no mode (4.0 modes, 15 %). The recipe multiplies the logit by
+# 10, which makes the discriminator 10-Lipschitz. Fast mode trains 1 epoch: too short to
+# tell the three apart.
 
 # %%
 ring = studies.mode_collapse_table(seeds=RING_SEEDS, epochs=RING_EPOCHS, out_dir=RUNS / "ring")

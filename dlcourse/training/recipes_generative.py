@@ -42,9 +42,20 @@ def _conditional(input_shape, num_classes):
                                  LATENT_DIM, num_classes=num_classes)
 
 
-def _ring_gan(spectral_norm=False, cls=models.GAN, **kwargs):
+# The ring recipes: 10,000 points, 78 steps an epoch. Measured (seeds 0-2; modes covered of 8,
+# share of samples within 3 std of a mode), 30 epochs -> 120 epochs:
+#   plain GAN                       5.0, 19 % -> 7.0, 75 %
+#   WGAN-GP                         6.3, 39 % -> 7.7, 58 %
+#   SN-GAN, 1-Lipschitz             1.3,  4 % -> 4.0, 15 % (spread over the ring, on no mode)
+#   SN-GAN, logit x 10              4.0, 13 % -> 7.7, 51 %
+# A run of 120 epochs took about 32 s (GAN), 82 s (WGAN-GP: 5 critic steps) and 37 s (SN-GAN)
+# on 2 cores that another job shared.
+_RING_EPOCHS = 120
+
+
+def _ring_gan(spectral_norm=False, cls=models.GAN, logit_scale=1.0, **kwargs):
     generator = models.build_toy_generator(RING_LATENT_DIM)
-    discriminator = models.build_toy_discriminator(spectral_norm=spectral_norm)
+    discriminator = models.build_toy_discriminator(spectral_norm=spectral_norm, logit_scale=logit_scale)
     return cls(generator, discriminator, RING_LATENT_DIM, **kwargs)
 
 
@@ -84,15 +95,16 @@ for _recipe in (
            settings=dict(epochs=4, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),
            task="generate", options={"fid_samples": 1000}),
     Recipe("gan_ring", lambda shape, k: _ring_gan(), "plain GAN (MLPs) on 8 Gaussians on a ring; Adam 1e-3, beta_1 0.5",
-           dataset="ring8", settings=dict(epochs=30, batch_size=128, optimizer="adam", learning_rate=1e-3,
+           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
                                           jit_compile=False), task="generate", options={"beta_1": 0.5}),
     Recipe("wgan_gp_ring", lambda shape, k: _ring_gan(cls=models.WGANGP, n_critic=5, gp_weight=0.1),
            "WGAN-GP (MLPs, lambda 0.1) on 8 Gaussians on a ring; Adam 1e-3, betas 0.5 and 0.9",
-           dataset="ring8", settings=dict(epochs=30, batch_size=128, optimizer="adam", learning_rate=1e-3,
+           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
                                           jit_compile=False), task="generate", options={"beta_1": 0.5, "beta_2": 0.9}),
-    Recipe("sngan_ring", lambda shape, k: _ring_gan(spectral_norm=True),
-           "GAN with a spectrally normalised MLP discriminator on 8 Gaussians on a ring; Adam 1e-3, beta_1 0.5",
-           dataset="ring8", settings=dict(epochs=30, batch_size=128, optimizer="adam", learning_rate=1e-3,
+    Recipe("sngan_ring", lambda shape, k: _ring_gan(spectral_norm=True, logit_scale=10.0),
+           "GAN with a spectrally normalised MLP discriminator (logit x 10) on 8 Gaussians on a ring; "
+           "Adam 1e-3, beta_1 0.5",
+           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
                                           jit_compile=False), task="generate", options={"beta_1": 0.5}),
 ):
     register(_recipe)

@@ -32,6 +32,19 @@ def test_builders_parameter_counts_match_their_docstrings():
     assert out.shape == (3,) + SHAPE and np.all((out >= 0) & (out <= 1))
 
 
+def test_toy_discriminator_logit_scale_multiplies_the_logit_and_adds_no_weight():
+    plain = models.build_toy_discriminator(spectral_norm=True)
+    scaled = models.build_toy_discriminator(spectral_norm=True, logit_scale=10.0)
+    assert sum(int(np.prod(w.shape)) for w in plain.trainable_weights) == 17_025
+    assert len(scaled.weights) == len(plain.weights)
+    scaled.set_weights(plain.get_weights())
+    points = np.random.default_rng(0).normal(size=(5, 2)).astype("float32")
+    np.testing.assert_allclose(scaled(points), 10.0 * np.asarray(plain(points)), rtol=1e-5, atol=1e-6)
+    for bad in (0.0, -1.0):
+        with pytest.raises(DLCourseError, match="logit_scale"):
+            models.build_toy_discriminator(logit_scale=bad)
+
+
 def test_fit_logs_real_d_and_g_losses():
     gan = tiny_gan()
     history = gan.fit(images(), batch_size=16, epochs=2, verbose=0, validation_data=(images(16, 1),)).history
