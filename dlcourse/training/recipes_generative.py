@@ -48,8 +48,8 @@ def _conditional(input_shape, num_classes):
 #   WGAN-GP                         6.3, 39 % -> 7.7, 58 %
 #   SN-GAN, 1-Lipschitz             1.3,  4 % -> 4.0, 15 % (spread over the ring, on no mode)
 #   SN-GAN, logit x 10              4.0, 13 % -> 7.7, 51 %
-# A run of 120 epochs took about 32 s (GAN), 82 s (WGAN-GP: 5 critic steps) and 37 s (SN-GAN)
-# on 2 cores that another job shared.
+# A run of 120 epochs takes about 28 s (GAN), 55 s (WGAN-GP: 5 critic steps) and 25 s (SN-GAN)
+# on 2 cores (benchmarks/generative.py --only ring).
 _RING_EPOCHS = 120
 
 
