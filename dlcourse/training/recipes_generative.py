@@ -50,7 +50,7 @@ def _conditional(input_shape, num_classes):
 #   SN-GAN, logit x 10              4.0, 13 % -> 7.7, 51 %
 # A run of 120 epochs takes about 28 s (GAN), 55 s (WGAN-GP: 5 critic steps) and 25 s (SN-GAN)
 # on 2 cores (benchmarks/generative.py --only ring).
-_RING_EPOCHS = 120
+_RING = dict(epochs=120, batch_size=128, optimizer="adam", learning_rate=1e-3, jit_compile=False)
 
 
 def _ring_gan(spectral_norm=False, cls=models.GAN, logit_scale=1.0, **kwargs):
@@ -95,16 +95,13 @@ for _recipe in (
            settings=dict(epochs=4, batch_size=64, optimizer="adam", learning_rate=1e-3, jit_compile=False),
            task="generate", options={"fid_samples": 1000}),
     Recipe("gan_ring", lambda shape, k: _ring_gan(), "plain GAN (MLPs) on 8 Gaussians on a ring; Adam 1e-3, beta_1 0.5",
-           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
-                                          jit_compile=False), task="generate", options={"beta_1": 0.5}),
+           dataset="ring8", settings=dict(_RING), task="generate", options={"beta_1": 0.5}),
     Recipe("wgan_gp_ring", lambda shape, k: _ring_gan(cls=models.WGANGP, n_critic=5, gp_weight=0.1),
            "WGAN-GP (MLPs, lambda 0.1) on 8 Gaussians on a ring; Adam 1e-3, betas 0.5 and 0.9",
-           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
-                                          jit_compile=False), task="generate", options={"beta_1": 0.5, "beta_2": 0.9}),
+           dataset="ring8", settings=dict(_RING), task="generate", options={"beta_1": 0.5, "beta_2": 0.9}),
     Recipe("sngan_ring", lambda shape, k: _ring_gan(spectral_norm=True, logit_scale=10.0),
            "GAN with a spectrally normalised MLP discriminator (logit x 10) on 8 Gaussians on a ring; "
            "Adam 1e-3, beta_1 0.5",
-           dataset="ring8", settings=dict(epochs=_RING_EPOCHS, batch_size=128, optimizer="adam", learning_rate=1e-3,
-                                          jit_compile=False), task="generate", options={"beta_1": 0.5}),
+           dataset="ring8", settings=dict(_RING), task="generate", options={"beta_1": 0.5}),
 ):
     register(_recipe)
